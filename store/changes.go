@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"flowgate/model"
+)
+
+// Change is one entry of the change trail: which field of which workflow
+// went from what to what, when, and through which part of flowgate.
+type Change struct {
+	ID       int64
+	At       time.Time
+	Workflow string
+	Field    string
+	Old      string
+	New      string
+	Source   Source
+	Detail   string
+}
+
+// fieldChange is one field's old and new value, before it is stamped.
+type fieldChange struct{ field, old, new string }
+
+// History returns the change trail of one workflow (ignoring case), or of
+// all workflows when name is empty, newest first. A rename is listed under
+// both the old and the new name.
+func (s *Store) History(ctx context.Context, name string) ([]Change, error) {
+	query := `SELECT id, at, workflow, field, old_value, new_value, source, detail FROM changes`
+	var args []any
+	if name != "" {
+		query += ` WHERE workflow = ? COLLATE NOCASE OR (field = 'name' AND new_value = ? COLLATE NOCASE)`
+		args = append(args, name, name)
+	}
+	query += ` ORDER BY id DESC`
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: read history: %w", s.path, err)
+	}
+	defer rows.Close()
+	var out []Change
+	for rows.Next() {
+		var c Change
+		var at string
+		if err := rows.Scan(&c.ID, &at, &c.Workflow, &c.Field, &c.Old, &c.New, &c.Source, &c.Detail); err != nil {
+			return nil, err
+		}
+		if c.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// record appends changes to the trail inside the transaction.
+func (t *Tx) record(ctx context.Context, at time.Time, workflow string, changes ...fieldChange) error {
+	for _, c := range changes {
+		_, err := t.tx.ExecContext(ctx, `INSERT INTO changes (at, workflow, field, old_value, new_value, source, detail)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, formatTime(at), workflow, c.field, c.old, c.new, t.source, t.Detail)
+		if err != nil {
+			return fmt.Errorf("record change to %s: %w", workflow, err)
+		}
+	}
+	return nil
+}
+
+// diff lists the fields that differ between the stored row and the new one,
+// with the names the CLI uses for them.
+func diff(old, new model.Workflow) []fieldChange {
+	var out []fieldChange
+	add := func(field, o, n string) {
+		if o != n {
+			out = append(out, fieldChange{field, o, n})
+		}
+	}
+	add("name", old.Name, new.Name)
+	add("public", strconv.FormatBool(old.Public), strconv.FormatBool(new.Public))
+	add("auth", string(old.Auth), string(new.Auth))
+	add("ignore_privacy_rules", strconv.FormatBool(old.IgnorePrivacyRules), strconv.FormatBool(new.IgnorePrivacyRules))
+	add("method", string(old.Method), string(new.Method))
+	add("description", old.Description, new.Description)
+	add("parameters", paramsText(old.Parameters), paramsText(new.Parameters))
+	add("auth_migrated", strconv.FormatBool(old.AuthMigrated), strconv.FormatBool(new.AuthMigrated))
+	return out
+}
+
+// summary is a one-line picture of a workflow's settings for the trail.
+func summary(w model.Workflow) string {
+	return fmt.Sprintf("public=%t auth=%s method=%s ignore_privacy_rules=%t", w.Public, w.Auth, w.Method, w.IgnorePrivacyRules)
+}
+
+func paramsText(ps []model.Parameter) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = fmt.Sprintf("%s:%s@%s", p.Key, p.Type, p.In)
+		if p.IsList {
+			parts[i] += "[]"
+		}
+		if p.Optional {
+			parts[i] += "?"
+		}
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,38 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+
+	"flowgate/model"
+)
+
+// ErrNotFound reports a workflow or token that does not exist; callers test
+// for it with errors.Is to give a "no such workflow" answer.
+var ErrNotFound = errors.New("not found")
+
+// ErrNameTaken reports a create or rename onto a name that another workflow
+// already has (names are unique ignoring case).
+var ErrNameTaken = errors.New("name already taken")
+
+// ConflictError reports an update based on a version that is no longer the
+// current one: someone else saved the workflow in between. Nothing was
+// written; Current lets the caller show both versions.
+type ConflictError struct {
+	// Workflow is the name the caller was editing.
+	Workflow string
+	// Current is the workflow as it is now, or nil if it was deleted.
+	Current *model.Workflow
+}
+
+func (e *ConflictError) Error() string {
+	if e.Current == nil {
+		return fmt.Sprintf("conflict: workflow %s was deleted by someone else; nothing was written", e.Workflow)
+	}
+	return fmt.Sprintf("conflict: workflow %s was changed by someone else (now version %d); nothing was written", e.Workflow, e.Current.Version)
+}
+
+// notFound wraps ErrNotFound with the workflow's name.
+func notFound(name string) error {
+	return fmt.Errorf("no workflow named %q: %w", name, ErrNotFound)
+}

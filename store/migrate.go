@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migrations are the schema steps in order; step i (from 1) brings the
+// database to user_version i. Files are never edited once released: a
+// change to the schema is a new numbered file.
+var migrations = mustLoadMigrations()
+
+func mustLoadMigrations() []string {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		panic(err)
+	}
+	sort.Strings(names)
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		b, err := migrationFiles.ReadFile(n)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, string(b))
+	}
+	return out
+}
+
+// migrate applies every step the database has not seen yet, each in its own
+// transaction together with its user_version bump, so a crash leaves the
+// schema at a whole step.
+func (s *Store) migrate(ctx context.Context) error {
+	for {
+		var version int
+		if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+			return fmt.Errorf("read schema version of %s: %w", s.path, err)
+		}
+		if version >= len(migrations) {
+			return nil
+		}
+		if err := s.applyMigration(ctx, version+1); err != nil {
+			return fmt.Errorf("upgrade %s to schema version %d: %w", s.path, version+1, err)
+		}
+	}
+}
+
+func (s *Store) applyMigration(ctx context.Context, step int) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// Re-read inside the write lock: another process may have migrated.
+	var version int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return err
+	}
+	if version >= step {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, migrations[step-1]); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", applicationID, step)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

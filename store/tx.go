@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// Source says which part of flowgate made a change; it is recorded in the
+// change trail so a reviewer can tell an import from a hand edit.
+type Source string
+
+// The sources a change can come from.
+const (
+	SourceCLI    Source = "cli"
+	SourceEditor Source = "editor"
+	SourceImport Source = "import"
+)
+
+// Tx is one write transaction. Every change made through it is recorded in
+// the change trail with its Source and Detail, and either all of them land
+// or none do.
+type Tx struct {
+	tx     *sql.Tx
+	source Source
+	// Detail is written into the change rows made after it is set, such as
+	// the file an import read a workflow from.
+	Detail string
+}
+
+// InTx runs fn in one write transaction and commits it only if fn returns
+// nil, so a failure anywhere leaves the database as it was.
+func (s *Store) InTx(ctx context.Context, src Source, fn func(tx *Tx) error) error {
+	switch src {
+	case SourceCLI, SourceEditor, SourceImport:
+	default:
+		return fmt.Errorf("invalid change source %q", src)
+	}
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: begin write: %w", s.path, err)
+	}
+	defer sqlTx.Rollback()
+	if err := fn(&Tx{tx: sqlTx, source: src}); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", s.path, err)
+	}
+	return nil
+}
+
+// Generation is a counter bumped by every change to workflows or tokens, in
+// any process. Polling it is how the checker and the editor notice edits
+// made elsewhere without re-reading everything.
+func (s *Store) Generation(ctx context.Context) (int64, error) {
+	var g int64
+	if err := s.db.QueryRowContext(ctx, "SELECT generation FROM meta").Scan(&g); err != nil {
+		return 0, fmt.Errorf("%s: read generation: %w", s.path, err)
+	}
+	return g, nil
+}
