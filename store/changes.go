@@ -27,14 +27,16 @@ type Change struct {
 type fieldChange struct{ field, old, new string }
 
 // History returns the change trail of one workflow (ignoring case), or of
-// all workflows when name is empty, newest first. A rename is listed under
-// both the old and the new name.
+// all workflows when name is empty, newest first. For an existing workflow
+// that includes what happened under its earlier names; for a deleted one,
+// what was recorded under that name.
 func (s *Store) History(ctx context.Context, name string) ([]Change, error) {
 	query := `SELECT id, at, workflow, field, old_value, new_value, source, detail FROM changes`
 	var args []any
 	if name != "" {
-		query += ` WHERE workflow = ? COLLATE NOCASE OR (field = 'name' AND new_value = ? COLLATE NOCASE)`
-		args = append(args, name, name)
+		query += ` WHERE workflow_id = coalesce((SELECT id FROM workflows WHERE name = ?), -1)
+			OR (workflow = ? COLLATE NOCASE AND NOT EXISTS (SELECT 1 FROM workflows WHERE name = ?))`
+		args = append(args, name, name, name)
 	}
 	query += ` ORDER BY id DESC`
 	rows, err := s.db.QueryContext(ctx, query, args...)
@@ -58,10 +60,10 @@ func (s *Store) History(ctx context.Context, name string) ([]Change, error) {
 }
 
 // record appends changes to the trail inside the transaction.
-func (t *Tx) record(ctx context.Context, at time.Time, workflow string, changes ...fieldChange) error {
+func (t *Tx) record(ctx context.Context, at time.Time, id int64, workflow string, changes ...fieldChange) error {
 	for _, c := range changes {
-		_, err := t.tx.ExecContext(ctx, `INSERT INTO changes (at, workflow, field, old_value, new_value, source, detail)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, formatTime(at), workflow, c.field, c.old, c.new, t.source, t.Detail)
+		_, err := t.tx.ExecContext(ctx, `INSERT INTO changes (at, workflow_id, workflow, field, old_value, new_value, source, detail)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, formatTime(at), id, workflow, c.field, c.old, c.new, t.source, t.Detail)
 		if err != nil {
 			return fmt.Errorf("record change to %s: %w", workflow, err)
 		}

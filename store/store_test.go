@@ -209,7 +209,10 @@ func TestChangeTrailRecordsEveryFieldWithSource(t *testing.T) {
 
 	renamed, err := s.History(ctx, "reset-pw")
 	require.NoError(t, err)
-	assert.Len(t, renamed, 2, "the new name shows its own changes and the rename")
+	assert.Len(t, renamed, 5, "the new name shows the whole history, from before the rename too")
+	oldName, err := s.History(ctx, "reset-password")
+	require.NoError(t, err)
+	assert.Len(t, oldName, 4, "the old name, now free, shows what was recorded under it")
 }
 
 func TestFailedTransactionWritesNothing(t *testing.T) {

@@ -94,7 +94,7 @@ func (t *Tx) CreateWorkflow(ctx context.Context, w model.Workflow) (model.Workfl
 	if w.ID, err = res.LastInsertId(); err != nil {
 		return model.Workflow{}, err
 	}
-	if err := t.record(ctx, at, w.Name, fieldChange{"workflow", "", "created: " + summary(w)}); err != nil {
+	if err := t.record(ctx, at, w.ID, w.Name, fieldChange{"workflow", "", "created: " + summary(w)}); err != nil {
 		return model.Workflow{}, err
 	}
 	return w, nil
@@ -138,7 +138,7 @@ func (t *Tx) UpdateWorkflow(ctx context.Context, w model.Workflow) (model.Workfl
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return model.Workflow{}, &ConflictError{Workflow: current.Name, Current: &current}
 	}
-	if err := t.record(ctx, at, current.Name, changes...); err != nil {
+	if err := t.record(ctx, at, w.ID, current.Name, changes...); err != nil {
 		return model.Workflow{}, err
 	}
 	w.Version, w.UpdatedAt, w.CreatedAt = current.Version+1, at, current.CreatedAt
@@ -155,7 +155,7 @@ func (t *Tx) DeleteWorkflow(ctx context.Context, w model.Workflow) error {
 	if _, err := t.tx.ExecContext(ctx, `DELETE FROM workflows WHERE id = ? AND version = ?`, w.ID, w.Version); err != nil {
 		return fmt.Errorf("delete workflow %s: %w", current.Name, err)
 	}
-	return t.record(ctx, now(), current.Name, fieldChange{"workflow", summary(current), "deleted"})
+	return t.record(ctx, now(), current.ID, current.Name, fieldChange{"workflow", summary(current), "deleted"})
 }
 
 // currentFor reads the row w was loaded from and checks it is still at the

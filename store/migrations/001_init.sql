@@ -16,16 +16,20 @@ CREATE TABLE workflows (
     updated_at           TEXT    NOT NULL
 );
 
+-- changes keeps workflow_id (not a foreign key: the trail outlives a deleted
+-- workflow) so a renamed workflow's whole history stays together.
 CREATE TABLE changes (
-    id        INTEGER PRIMARY KEY,
-    at        TEXT NOT NULL,
-    workflow  TEXT NOT NULL,
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    workflow_id INTEGER NOT NULL,
+    workflow    TEXT NOT NULL,
     field     TEXT NOT NULL,
     old_value TEXT NOT NULL DEFAULT '',
     new_value TEXT NOT NULL DEFAULT '',
     source    TEXT NOT NULL CHECK (source IN ('cli', 'editor', 'import')),
     detail    TEXT NOT NULL DEFAULT ''
 );
+CREATE INDEX changes_by_workflow_id ON changes (workflow_id, id);
 CREATE INDEX changes_by_workflow ON changes (workflow COLLATE NOCASE, id);
 
 CREATE TABLE tokens (
