@@ -1,0 +1,63 @@
+// Command flowgate edits, enforces and reviews the access settings of
+// backend API workflows, all kept in one SQLite file. This package only wires
+// flags to the model, store, checker and ui packages; the rules live there.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one command line and returns the process exit code: 0 for
+// success, 1 for a denial or a failed gate, 2 for bad input or a database
+// error. Errors are printed as one line so scripts can log them as-is.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	code := 2
+	var exit *exitError
+	if errors.As(err, &exit) {
+		code = exit.code
+	}
+	if msg := err.Error(); msg != "" {
+		fmt.Fprintln(stderr, "flowgate: "+strings.ReplaceAll(msg, "\n", " "))
+	}
+	return code
+}
+
+// exitError carries the exit code a failure should end the process with.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// fail builds an error that exits with code; an empty format prints nothing
+// (the command already said what happened, as `decide` does for a denial).
+func fail(code int, format string, args ...any) error {
+	if format == "" {
+		return &exitError{code: code}
+	}
+	return &exitError{code: code, err: fmt.Errorf(format, args...)}
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"flowgate/model"
+)
+
+func newReviewCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "review",
+		Short: "Count workflows by exposure and list risky settings (a CI gate with --fail-on)",
+		Args:  noArgs,
+		RunE:  runReview,
+	}
+	cmd.Flags().Bool("json", false, "print JSON")
+	cmd.Flags().String("fail-on", "", "exit 1 when a finding at or above this severity exists: high, medium or low")
+	return cmd
+}
+
+// reviewJSON is the `review --json` document; its keys are a contract.
+type reviewJSON struct {
+	Counts   map[model.Exposure]int `json:"counts"`
+	Findings []findingJSON          `json:"findings"`
+}
+
+type findingJSON struct {
+	Workflow string `json:"workflow"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+}
+
+func runReview(cmd *cobra.Command, _ []string) error {
+	var gate model.Severity
+	failOn, _ := cmd.Flags().GetString("fail-on")
+	if failOn != "" {
+		var err error
+		if gate, err = model.ParseSeverity(failOn); err != nil {
+			return fail(2, "--fail-on: %v", err)
+		}
+	}
+	s, err := openStore(cmd)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ws, err := s.ListWorkflows(cmd.Context())
+	if err != nil {
+		return dbError(err)
+	}
+	counts, findings := model.CountExposures(ws), model.Review(ws)
+
+	out := cmd.OutOrStdout()
+	if jsonFlag(cmd) {
+		doc := reviewJSON{Counts: counts, Findings: make([]findingJSON, 0, len(findings))}
+		for _, f := range findings {
+			doc.Findings = append(doc.Findings, findingJSON{f.Workflow, f.Severity.String(), f.Message})
+		}
+		if err := writeJSON(out, doc); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(out, CountsLine(len(ws), counts))
+		if len(findings) == 0 {
+			fmt.Fprintln(out, "No findings.")
+		}
+		tw := newTable(out)
+		for _, f := range findings {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", strings.ToUpper(f.Severity.String()), f.Workflow, f.Message)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	if failOn == "" {
+		return nil
+	}
+	failing := 0
+	for _, f := range findings {
+		if f.Severity >= gate {
+			failing++
+		}
+	}
+	if failing > 0 {
+		return fail(1, "review gate failed: %d finding(s) at or above %s", failing, gate)
+	}
+	return nil
+}
+
+// CountsLine summarises exposures in one line, as the editor's header does:
+// "24 workflows · 3 open · 12 users · 5 admins · 4 scheduled".
+func CountsLine(total int, counts map[model.Exposure]int) string {
+	return fmt.Sprintf("%d workflows · %d open · %d users · %d admins · %d scheduled", total,
+		counts[model.ExposureOpen], counts[model.ExposureUsers], counts[model.ExposureAdmins], counts[model.ExposureScheduled])
+}

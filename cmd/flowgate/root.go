@@ -1,0 +1,88 @@
+package main
+
+import (
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"flowgate/store"
+)
+
+// defaultDBPath is where settings live unless --db or $FLOWGATE_DB says
+// otherwise: the working directory, like git's .git, so each app's folder
+// holds its own settings.
+func defaultDBPath() string {
+	if p := os.Getenv("FLOWGATE_DB"); p != "" {
+		return p
+	}
+	return "flowgate.db"
+}
+
+// newRootCmd builds the whole command tree; a fresh tree per run keeps tests
+// that call run() several times independent.
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "flowgate",
+		Short: "Edit, enforce and review who may call your backend API workflows",
+		Long: "flowgate keeps the access settings of backend API workflows in one SQLite file,\n" +
+			"enforces them on live HTTP calls, and reviews what is exposed.",
+		Args:          rootArgs,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE:          runList,
+	}
+	root.PersistentFlags().String("db", defaultDBPath(), "settings database (default $FLOWGATE_DB, else ./flowgate.db)")
+	root.Flags().Bool("json", false, "print JSON")
+	root.AddCommand(
+		newListCmd(), newShowCmd(), newAddCmd(), newSetCmd(), newRmCmd(),
+		newHistoryCmd(), newReviewCmd(), newDecideCmd(),
+	)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return fail(2, "%v", err) })
+	return root
+}
+
+// openStore opens the database named by --db.
+func openStore(cmd *cobra.Command) (*store.Store, error) {
+	path, err := cmd.Flags().GetString("db")
+	if err != nil {
+		return nil, err
+	}
+	s, err := store.Open(path)
+	if err != nil {
+		return nil, fail(2, "%v", err)
+	}
+	return s, nil
+}
+
+// noArgs refuses stray arguments with the command's usage in the message.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return fail(2, "unexpected argument %q (usage: %s)", args[0], cmd.UseLine())
+	}
+	return nil
+}
+
+// rootArgs refuses a word that is not a command, naming it.
+func rootArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return fail(2, "unknown command %q (see `flowgate --help`)", args[0])
+	}
+	return nil
+}
+
+// exactlyOneName checks the NAME argument the workflow commands take.
+func exactlyOneName(cmd *cobra.Command, args []string) error {
+	if len(args) != 1 {
+		return fail(2, "expected one workflow name, got %d arguments (usage: %s)", len(args), cmd.UseLine())
+	}
+	return nil
+}
+
+// jsonFlag reads the --json flag every listing command has.
+func jsonFlag(cmd *cobra.Command) bool {
+	v, _ := cmd.Flags().GetBool("json")
+	return v
+}
+
+// dbError marks a store failure as exit code 2 with its message.
+func dbError(err error) error { return fail(2, "%v", err) }
