@@ -1,5 +1,7 @@
 package model
 
+import "fmt"
+
 // Exposure summarises who can reach a workflow over HTTP, so that a list of
 // hundreds of workflows can be read at a glance.
 type Exposure string
@@ -30,4 +32,12 @@ func ExposureOf(w Workflow) Exposure {
 		return ExposureAdmins
 	}
 	return ExposureOpen
+}
+
+// CountsLine summarises exposures in one line, the same in the editor's
+// header and in `flowgate review`:
+// "24 workflows · 3 open · 12 users · 5 admins · 4 scheduled".
+func CountsLine(total int, counts map[Exposure]int) string {
+	return fmt.Sprintf("%d workflows · %d open · %d users · %d admins · %d scheduled", total,
+		counts[ExposureOpen], counts[ExposureUsers], counts[ExposureAdmins], counts[ExposureScheduled])
 }

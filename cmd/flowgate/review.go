@@ -63,7 +63,7 @@ func runReview(cmd *cobra.Command, _ []string) error {
 			return err
 		}
 	} else {
-		fmt.Fprintln(out, CountsLine(len(ws), counts))
+		fmt.Fprintln(out, model.CountsLine(len(ws), counts))
 		if len(findings) == 0 {
 			fmt.Fprintln(out, "No findings.")
 		}
@@ -88,11 +88,4 @@ func runReview(cmd *cobra.Command, _ []string) error {
 		return fail(1, "review gate failed: %d finding(s) at or above %s", failing, gate)
 	}
 	return nil
-}
-
-// CountsLine summarises exposures in one line, as the editor's header does:
-// "24 workflows · 3 open · 12 users · 5 admins · 4 scheduled".
-func CountsLine(total int, counts map[model.Exposure]int) string {
-	return fmt.Sprintf("%d workflows · %d open · %d users · %d admins · %d scheduled", total,
-		counts[model.ExposureOpen], counts[model.ExposureUsers], counts[model.ExposureAdmins], counts[model.ExposureScheduled])
 }
