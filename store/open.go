@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"strconv"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
@@ -55,13 +57,17 @@ func (s *Store) Path() string { return s.path }
 // Close releases the database.
 func (s *Store) Close() error { return s.db.Close() }
 
+// busyTimeout is how long a write waits for another process's write to
+// finish before giving up with a "locked" error.
+const busyTimeout = 5 * time.Second
+
 // dsn builds the connection string: WAL so readers never block the writer, a
 // busy timeout so concurrent writers wait instead of failing at once, foreign
 // keys on, and write transactions that take the lock up front (no deadlock
 // when two read-then-write transactions race).
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
-	q.Set("_busy_timeout", "5000")
+	q.Set("_busy_timeout", strconv.Itoa(int(busyTimeout/time.Millisecond)))
 	q.Set("_foreign_keys", "on")
 	if readOnly {
 		q.Set("mode", "ro")

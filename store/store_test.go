@@ -269,3 +269,29 @@ func TestInvalidSourceIsRefused(t *testing.T) {
 	err := s.InTx(ctx, Source("robot"), func(*Tx) error { return errors.New("must not run") })
 	assert.ErrorContains(t, err, `invalid change source "robot"`)
 }
+
+func TestLockedDatabaseGivesClearErrorAndWritesNothing(t *testing.T) {
+	s, path := openTemp(t)
+	holder, err := sql.Open("sqlite3", path)
+	require.NoError(t, err)
+	defer holder.Close()
+	conn, err := holder.Conn(ctx)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.ExecContext(ctx, "BEGIN IMMEDIATE")
+	require.NoError(t, err)
+
+	short, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=50&_txlock=immediate")
+	require.NoError(t, err)
+	defer short.Close()
+	locked := &Store{db: short, path: path}
+	_, err = locked.CreateWorkflow(ctx, model.NewWorkflow("blocked"), SourceCLI)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is locked by another process")
+	assert.Contains(t, err.Error(), path)
+
+	_, err = conn.ExecContext(ctx, "ROLLBACK")
+	require.NoError(t, err)
+	_, err = s.GetWorkflow(ctx, "blocked")
+	assert.ErrorIs(t, err, ErrNotFound)
+}

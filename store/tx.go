@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 // Source says which part of flowgate made a change; it is recorded in the
@@ -37,6 +40,9 @@ func (s *Store) InTx(ctx context.Context, src Source, fn func(tx *Tx) error) err
 		return fmt.Errorf("invalid change source %q", src)
 	}
 	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if isBusy(err) {
+		return fmt.Errorf("database %s is locked by another process (waited %s); nothing was written", s.path, busyTimeout)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: begin write: %w", s.path, err)
 	}
@@ -59,4 +65,11 @@ func (s *Store) Generation(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("%s: read generation: %w", s.path, err)
 	}
 	return g, nil
+}
+
+// isBusy reports SQLite's "another connection holds the lock" errors, which
+// deserve a message a user can act on rather than the driver's wording.
+func isBusy(err error) bool {
+	var e sqlite3.Error
+	return errors.As(err, &e) && (e.Code == sqlite3.ErrBusy || e.Code == sqlite3.ErrLocked)
 }
