@@ -190,12 +190,18 @@ func (t *Tx) checkNameFree(ctx context.Context, name string, exceptID int64) err
 }
 
 func listWorkflows(ctx context.Context, q queryer) ([]model.Workflow, error) {
+	// Sizing the slice up front avoids copying a large list again and again
+	// while it grows; the count is cheap (it reads only the name index).
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM workflows`).Scan(&n); err != nil {
+		return nil, err
+	}
 	rows, err := q.QueryContext(ctx, `SELECT `+workflowColumns+` FROM workflows ORDER BY name COLLATE NOCASE`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []model.Workflow
+	out := make([]model.Workflow, 0, n)
 	for rows.Next() {
 		w, err := scanWorkflow(rows)
 		if err != nil {
