@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Call is one decision the runtime checker made: which token called which
+// workflow, and what it got. It never holds the token itself.
+type Call struct {
+	At         time.Time
+	Workflow   string // as requested; empty when the path named no workflow
+	TokenID    string // empty when no valid token was presented
+	Status     int
+	Code       string // empty when allowed
+	RemoteAddr string
+}
+
+// RecordCalls appends a batch of calls in one transaction: the checker
+// queues decisions and writes them in batches, so a busy gateway costs one
+// write per batch rather than one per request.
+func (s *Store) RecordCalls(ctx context.Context, calls []Call) error {
+	if len(calls) == 0 {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if isBusy(err) {
+		return fmt.Errorf("database %s is locked by another process (waited %s); %d calls were not logged", s.path, busyTimeout, len(calls))
+	}
+	if err != nil {
+		return fmt.Errorf("%s: log calls: %w", s.path, err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO calls (at, workflow, token_id, status, code, remote_addr) VALUES (?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("%s: log calls: %w", s.path, err)
+	}
+	defer stmt.Close()
+	for _, c := range calls {
+		if _, err := stmt.ExecContext(ctx, formatTime(c.At), c.Workflow, c.TokenID, c.Status, c.Code, c.RemoteAddr); err != nil {
+			return fmt.Errorf("%s: log calls: %w", s.path, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: log calls: %w", s.path, err)
+	}
+	return nil
+}
+
+// CallFilter narrows ListCalls; zero fields do not filter.
+type CallFilter struct {
+	Workflow string // ignoring case
+	TokenID  string
+	Limit    int // <= 0: no limit
+}
+
+// ListCalls returns logged calls matching f, newest first.
+func (s *Store) ListCalls(ctx context.Context, f CallFilter) ([]Call, error) {
+	var where []string
+	var args []any
+	if f.Workflow != "" {
+		where = append(where, "workflow = ? COLLATE NOCASE")
+		args = append(args, f.Workflow)
+	}
+	if f.TokenID != "" {
+		where = append(where, "token_id = ?")
+		args = append(args, f.TokenID)
+	}
+	query := `SELECT at, workflow, token_id, status, code, remote_addr FROM calls`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY id DESC"
+	if f.Limit > 0 {
+		query += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: list calls: %w", s.path, err)
+	}
+	defer rows.Close()
+	var out []Call
+	for rows.Next() {
+		var c Call
+		var at string
+		if err := rows.Scan(&at, &c.Workflow, &c.TokenID, &c.Status, &c.Code, &c.RemoteAddr); err != nil {
+			return nil, fmt.Errorf("%s: list calls: %w", s.path, err)
+		}
+		if c.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
