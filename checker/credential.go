@@ -1,0 +1,173 @@
+package checker
+
+import (
+	"net/url"
+	"strings"
+)
+
+// Presence says what credential a request carries, before any lookup.
+type Presence uint8
+
+// The outcomes of reading a request's credentials.
+const (
+	// NoToken: no Authorization header and no api_token parameter.
+	NoToken Presence = iota
+	// Malformed: credentials that are not exactly one well-formed bearer
+	// token (two headers, a Basic header, both a header and a parameter,
+	// an empty parameter...). Answered 400 invalid_request.
+	Malformed
+	// TokenPresented: one syntactically valid bearer token; whether it is
+	// a real, live flowgate token is decided by the lookup.
+	TokenPresented
+)
+
+// queryTokenKey is the query parameter Bubble accepts a token in.
+const queryTokenKey = "api_token"
+
+// ExtractToken reads the credentials of a request from its Authorization
+// header values and its raw query, following RFC 6750: a bearer token in
+// exactly one Authorization header (scheme case-insensitive), or, when
+// allowQuery is set, in exactly one api_token parameter, never both.
+// fromQuery reports a token taken from the query, which must be stripped
+// before the request goes upstream. When allowQuery is off, an api_token
+// parameter makes the request malformed rather than being ignored, so a
+// token is never silently forwarded. Without percent-encoding in the query
+// it does not allocate.
+func ExtractToken(authorization []string, rawQuery string, allowQuery bool) (token string, p Presence, fromQuery bool) {
+	headerToken, hp := parseAuthorization(authorization)
+	queryToken, qp := parseQueryToken(rawQuery)
+	switch {
+	case hp == Malformed || qp == Malformed:
+		return "", Malformed, false
+	case qp == TokenPresented && (!allowQuery || hp == TokenPresented):
+		return "", Malformed, false
+	case hp == TokenPresented:
+		return headerToken, TokenPresented, false
+	case qp == TokenPresented:
+		return queryToken, TokenPresented, true
+	}
+	return "", NoToken, false
+}
+
+// parseAuthorization reads the Authorization header values.
+func parseAuthorization(values []string) (string, Presence) {
+	switch len(values) {
+	case 0:
+		return "", NoToken
+	case 1:
+		if tok, ok := ParseBearer(values[0]); ok {
+			return tok, TokenPresented
+		}
+	}
+	return "", Malformed
+}
+
+// ParseBearer reads one Authorization header value of the form
+// "Bearer <b64token>" (RFC 6750 section 2.1): the scheme in any case, one or
+// more spaces, then the token; surrounding whitespace is ignored. The token
+// returned is a slice of v.
+func ParseBearer(v string) (string, bool) {
+	v = strings.Trim(v, " \t")
+	const scheme = "bearer"
+	if len(v) < len(scheme)+2 || !strings.EqualFold(v[:len(scheme)], scheme) || v[len(scheme)] != ' ' {
+		return "", false
+	}
+	tok := strings.TrimLeft(v[len(scheme):], " ")
+	return tok, isB64Token(tok)
+}
+
+// isB64Token reports whether s is an RFC 6750 b64token:
+// 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
+func isB64Token(s string) bool {
+	i := 0
+	for i < len(s) && b64TokenChar[s[i]] {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	for i < len(s) && s[i] == '=' {
+		i++
+	}
+	return i == len(s)
+}
+
+var b64TokenChar = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/'
+	}
+	return t
+}()
+
+// parseQueryToken finds the api_token parameter in a raw query. Parameters
+// are separated by '&'; a key or value with percent-encoding or '+' is
+// decoded first, so "api%5Ftoken" counts as api_token.
+func parseQueryToken(rawQuery string) (string, Presence) {
+	var token string
+	found := false
+	for q := rawQuery; q != ""; {
+		var param string
+		param, q, _ = strings.Cut(q, "&")
+		key, value, _ := strings.Cut(param, "=")
+		if !isQueryTokenKey(key) {
+			continue
+		}
+		if found {
+			return "", Malformed
+		}
+		found = true
+		if strings.ContainsAny(value, "%+") {
+			v, err := url.QueryUnescape(value)
+			if err != nil {
+				return "", Malformed
+			}
+			value = v
+		}
+		if !isB64Token(value) {
+			return "", Malformed
+		}
+		token = value
+	}
+	if !found {
+		return "", NoToken
+	}
+	return token, TokenPresented
+}
+
+// isQueryTokenKey reports whether a raw query key names api_token, decoded
+// as an upstream would decode it.
+func isQueryTokenKey(key string) bool {
+	if key == queryTokenKey {
+		return true
+	}
+	if !strings.ContainsAny(key, "%+") {
+		return false
+	}
+	k, err := url.QueryUnescape(key)
+	return err == nil && k == queryTokenKey
+}
+
+// StripQueryToken removes every api_token parameter (however encoded) from a
+// raw query and keeps the other parameters exactly as sent, in order.
+func StripQueryToken(rawQuery string) string {
+	if !strings.Contains(rawQuery, "api") && !strings.Contains(rawQuery, "%") {
+		return rawQuery
+	}
+	var b strings.Builder
+	first := true
+	for q := rawQuery; q != ""; {
+		var param string
+		param, q, _ = strings.Cut(q, "&")
+		key, _, _ := strings.Cut(param, "=")
+		if isQueryTokenKey(key) {
+			continue
+		}
+		if !first {
+			b.WriteByte('&')
+		}
+		first = false
+		b.WriteString(param)
+	}
+	return b.String()
+}

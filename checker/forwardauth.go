@@ -1,0 +1,113 @@
+package checker
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"flowgate/model"
+)
+
+// Forward-auth endpoints: a gateway asks flowgate about a call and forwards
+// it itself.
+const (
+	// AuthPath serves Traefik and Caddy (a request carrying
+	// X-Forwarded-Method and X-Forwarded-Uri) and, below it, Envoy's
+	// ext_authz HTTP service (the original method and path appended).
+	AuthPath = "/_flowgate/auth"
+	// NginxAuthPath serves nginx auth_request (X-Original-Method and
+	// X-Original-URI).
+	NginxAuthPath = "/_flowgate/nginx-auth"
+)
+
+// gatewayMisconfigured answers a forward-auth request that lacks the
+// headers naming the original call: the gateway is set up wrong, so the
+// call is refused rather than guessed at.
+var gatewayMisconfigured = model.Decision{Status: 503, Code: model.CodeUnavailable,
+	Message: "the gateway did not say which call to check (missing original method or URI header); see docs/gateways.md"}
+
+// serveForwardAuth answers Traefik, Caddy and Envoy: 200 with the identity
+// headers, or the denial with its real status, challenge and body.
+func (c *Checker) serveForwardAuth(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	var req Request
+	if rest, ok := strings.CutPrefix(escapedPath(r), AuthPath); ok && rest != "" {
+		req = Request{Method: r.Method, Path: rest, RawQuery: r.URL.RawQuery}
+	} else {
+		req = originalRequest(r.Header.Get("X-Forwarded-Method"), r.Header.Get("X-Forwarded-Uri"))
+	}
+	res := c.checkForwarded(&req, r)
+	remote := forwardedClient(r)
+	c.recordCall(&res, remote, start)
+	if res.Allowed {
+		setIdentityHeaders(w.Header(), &res)
+		w.WriteHeader(http.StatusOK)
+	} else {
+		writeDenial(w, &res)
+	}
+	c.logAccess("auth", req.Method, &res, remote, start)
+}
+
+// serveNginxAuth answers nginx auth_request, which turns any status but
+// 2xx, 401 and 403 into a 500: credential problems (400, 401) are answered
+// 401 and every other denial 403, with the real status and code in
+// X-Flowgate-Status and X-Flowgate-Code.
+func (c *Checker) serveNginxAuth(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	req := originalRequest(r.Header.Get("X-Original-Method"), r.Header.Get("X-Original-URI"))
+	res := c.checkForwarded(&req, r)
+	remote := forwardedClient(r)
+	c.recordCall(&res, remote, start)
+	if res.Allowed {
+		setIdentityHeaders(w.Header(), &res)
+		w.WriteHeader(http.StatusOK)
+	} else {
+		status := http.StatusForbidden
+		if res.Status == http.StatusBadRequest || res.Status == http.StatusUnauthorized {
+			status = http.StatusUnauthorized
+		}
+		w.Header().Set(HeaderStatus, strconv.Itoa(res.Status))
+		w.Header().Set(HeaderCode, res.Code)
+		writeDenialAs(w, &res, status)
+	}
+	c.logAccess("nginx-auth", req.Method, &res, remote, start)
+}
+
+// originalRequest splits a forwarded method and request URI; Method stays
+// empty when either is missing.
+func originalRequest(method, uri string) Request {
+	if method == "" || uri == "" {
+		return Request{}
+	}
+	path, query, _ := strings.Cut(uri, "?")
+	return Request{Method: method, Path: path, RawQuery: query}
+}
+
+// checkForwarded decides a forwarded call, with the credentials of the
+// forwarded request (gateways pass the client's headers along).
+func (c *Checker) checkForwarded(req *Request, r *http.Request) Result {
+	if req.Method == "" {
+		return Result{Decision: gatewayMisconfigured}
+	}
+	req.Authorization = r.Header["Authorization"]
+	return c.Check(req)
+}
+
+// forwardedClient is the caller's address as the gateway saw it: the last
+// X-Forwarded-For entry (the one the gateway itself appended), else the
+// gateway's own address.
+func forwardedClient(r *http.Request) string {
+	xff := r.Header.Values("X-Forwarded-For")
+	if len(xff) == 0 {
+		return r.RemoteAddr
+	}
+	last := xff[len(xff)-1]
+	if i := strings.LastIndexByte(last, ','); i >= 0 {
+		last = last[i+1:]
+	}
+	if last = strings.TrimSpace(last); last != "" {
+		return last
+	}
+	return r.RemoteAddr
+}

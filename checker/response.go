@@ -1,0 +1,160 @@
+package checker
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+
+	"flowgate/model"
+)
+
+// Headers the checker sends upstream with an allowed call (and answers
+// forward-auth with). Client-sent headers with the X-Flowgate- prefix are
+// removed first, so the upstream can trust them.
+const (
+	HeaderAuth   = "X-Flowgate-Auth"   // anonymous, user or admin
+	HeaderUser   = "X-Flowgate-User"   // the user id of a user token
+	HeaderToken  = "X-Flowgate-Token"  // the id (not the secret) of the token
+	HeaderStatus = "X-Flowgate-Status" // the real status, on nginx-auth denials
+	HeaderCode   = "X-Flowgate-Code"   // the denial code, on nginx-auth denials
+	headerPrefix = "X-Flowgate-"
+)
+
+// StatusName is the "status" word of a denial body, after Bubble's
+// error bodies. A status the checker does not expect is UNAVAILABLE.
+func StatusName(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "INVALID_REQUEST"
+	case http.StatusUnauthorized:
+		return "UNAUTHORIZED"
+	case http.StatusForbidden:
+		return "FORBIDDEN"
+	case http.StatusNotFound:
+		return "NOT_FOUND"
+	case http.StatusMethodNotAllowed:
+		return "WRONG_METHOD"
+	}
+	return "UNAVAILABLE"
+}
+
+// denialBody is the JSON a denied call gets.
+type denialBody struct {
+	StatusCode int `json:"statusCode"`
+	Body       struct {
+		Status  string `json:"status"`
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"body"`
+}
+
+// denialBodies caches encoded bodies: there are only a handful of distinct
+// denials, and a flood of refused calls should not cost an encode each.
+var denialBodies sync.Map // model.Decision -> []byte
+
+// DenialJSON is the body of a denied call:
+// {"statusCode":401,"body":{"status":"UNAUTHORIZED","code":"missing_token","message":"..."}}.
+// It never holds a token: messages come from the model, not the request.
+func DenialJSON(d model.Decision) []byte {
+	if b, ok := denialBodies.Load(d); ok {
+		return b.([]byte)
+	}
+	var body denialBody
+	body.StatusCode = d.Status
+	body.Body.Status, body.Body.Code, body.Body.Message = StatusName(d.Status), d.Code, d.Message
+	b, err := json.Marshal(body)
+	if err != nil {
+		panic(err) // strings and ints always encode
+	}
+	b = append(b, '\n')
+	denialBodies.Store(d, b)
+	return b
+}
+
+// WWWAuthenticate is the challenge for a denial (RFC 6750 section 3), or ""
+// when none applies: a 401 names invalid_token only when a token was
+// presented, a 403 is insufficient_scope, a 400 invalid_request.
+func WWWAuthenticate(res *Result) string {
+	const realm = `Bearer realm="flowgate"`
+	switch res.Status {
+	case http.StatusUnauthorized:
+		if res.TokenPresented || res.Code == model.CodeInvalidToken {
+			return realm + `, error="invalid_token"`
+		}
+		return realm
+	case http.StatusForbidden:
+		if res.Code == model.CodeInsufficientScope {
+			return realm + `, error="insufficient_scope"`
+		}
+	case http.StatusBadRequest:
+		return realm + `, error="invalid_request"`
+	}
+	return ""
+}
+
+// writeDenial answers a denied call with its status, challenge and body.
+func writeDenial(w http.ResponseWriter, res *Result) {
+	writeDenialAs(w, res, res.Status)
+}
+
+// writeDenialAs answers with the denial's body under another status (nginx
+// only passes 401 and 403 through auth_request).
+func writeDenialAs(w http.ResponseWriter, res *Result, status int) {
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	h["Cache-Control"] = noStore
+	if c := WWWAuthenticate(res); c != "" {
+		h.Set("Www-Authenticate", c)
+	}
+	if res.Status == http.StatusMethodNotAllowed {
+		if res.workflowMethod != "" {
+			h.Set("Allow", string(res.workflowMethod))
+		}
+	}
+	w.WriteHeader(status)
+	w.Write(DenialJSON(res.Decision))
+}
+
+var (
+	jsonContentType = []string{"application/json"}
+	noStore         = []string{"no-store"}
+)
+
+// removeFlowgateHeaders deletes every X-Flowgate-* header a client sent.
+func removeFlowgateHeaders(h http.Header) {
+	for k := range h {
+		if len(k) >= len(headerPrefix) && strings.EqualFold(k[:len(headerPrefix)], headerPrefix) {
+			delete(h, k)
+		}
+	}
+}
+
+// setIdentityHeaders writes the caller's identity for the upstream. All
+// three are always set (empty when they do not apply), so a gateway that
+// copies them over the client's request replaces any spoofed value.
+func setIdentityHeaders(h http.Header, res *Result) {
+	h[HeaderAuth] = []string{res.Auth()}
+	h[HeaderUser] = []string{res.Credential.UserID}
+	h[HeaderToken] = []string{res.Credential.TokenID}
+}
+
+// allowJSON describes an allowed call when there is no upstream to forward
+// it to, so `serve` alone can be tried and tested.
+func allowJSON(res *Result) []byte {
+	var body struct {
+		StatusCode int `json:"statusCode"`
+		Body       struct {
+			Status   string `json:"status"`
+			Workflow string `json:"workflow"`
+			Auth     string `json:"auth"`
+			User     string `json:"user"`
+			TokenID  string `json:"token_id"`
+		} `json:"body"`
+	}
+	body.StatusCode = res.Status
+	body.Body.Status, body.Body.Workflow, body.Body.Auth = "ALLOWED", res.Workflow, res.Auth()
+	body.Body.User, body.Body.TokenID = res.Credential.UserID, res.Credential.TokenID
+	b, _ := json.Marshal(body)
+	return append(b, '\n')
+}

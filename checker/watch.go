@@ -1,0 +1,80 @@
+package checker
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"flowgate/store"
+)
+
+// Source is where settings come from; *store.Store is one. Generation must
+// be cheap: it is polled several times a second.
+type Source interface {
+	Generation(ctx context.Context) (int64, error)
+	ReadSnapshot(ctx context.Context) (store.Snapshot, error)
+}
+
+// PollInterval is how often Watch looks for changes: a change saved in any
+// process is enforced within about this long.
+const PollInterval = 200 * time.Millisecond
+
+// Load reads a complete snapshot from src and makes it current. On error
+// the previous snapshot (if any) stays in force.
+func (c *Checker) Load(ctx context.Context, src Source) error {
+	s, err := src.ReadSnapshot(ctx)
+	if err != nil {
+		return fmt.Errorf("load settings: %w", err)
+	}
+	c.snap.Store(newSnapshot(s))
+	return nil
+}
+
+// Watch polls src every interval and loads a new snapshot whenever the
+// generation differs from the loaded one, until ctx is done. A failed poll
+// or reload keeps the last good snapshot, logs why (once per distinct
+// error, so a broken file does not flood the log) and is retried at the
+// next tick.
+func (c *Checker) Watch(ctx context.Context, src Source, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	lastErr := ""
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		err := c.reloadIfChanged(ctx, src)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return
+		case err != nil && err.Error() != lastErr:
+			c.log.Error("reload failed; keeping the last good settings",
+				"generation", c.Generation(), "error", err.Error())
+			lastErr = err.Error()
+		case err == nil && lastErr != "":
+			c.log.Info("reload works again", "generation", c.Generation())
+			lastErr = ""
+		}
+	}
+}
+
+// reloadIfChanged loads a new snapshot if the database moved on.
+func (c *Checker) reloadIfChanged(ctx context.Context, src Source) error {
+	gen, err := src.Generation(ctx)
+	if err != nil {
+		return err
+	}
+	if gen == c.Generation() {
+		return nil
+	}
+	start := time.Now()
+	if err := c.Load(ctx, src); err != nil {
+		return err
+	}
+	s := c.snap.Load()
+	c.log.Info("settings reloaded", "generation", s.generation, "workflows", len(s.workflows),
+		"tokens", len(s.tokens), "took", time.Since(start).Round(time.Microsecond).String())
+	return nil
+}
