@@ -154,20 +154,15 @@ func StripQueryToken(rawQuery string) string {
 	if !strings.Contains(rawQuery, "api") && !strings.Contains(rawQuery, "%") {
 		return rawQuery
 	}
-	var b strings.Builder
-	first := true
-	for q := rawQuery; q != ""; {
-		var param string
-		param, q, _ = strings.Cut(q, "&")
-		key, _, _ := strings.Cut(param, "=")
-		if isQueryTokenKey(key) {
-			continue
+	params := strings.Split(rawQuery, "&")
+	kept := params[:0]
+	for _, param := range params {
+		if key, _, _ := strings.Cut(param, "="); !isQueryTokenKey(key) {
+			kept = append(kept, param)
 		}
-		if !first {
-			b.WriteByte('&')
-		}
-		first = false
-		b.WriteString(param)
 	}
-	return b.String()
+	if len(kept) == len(params) {
+		return rawQuery
+	}
+	return strings.Join(kept, "&")
 }

@@ -1,0 +1,94 @@
+package checker
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestParseWorkflowPath(t *testing.T) {
+	long := strings.Repeat("a", 100)
+	for path, want := range map[string]string{
+		"/api/1.1/wf/send-invoice":                         "send-invoice",
+		"/api/1.1/wf/Send_Invoice2":                        "Send_Invoice2",
+		"/api/1.1/wf/send-invoice/initialize":              "send-invoice",
+		"/version-test/api/1.1/wf/send-invoice":            "send-invoice",
+		"/version-live/api/1.1/wf/send-invoice/initialize": "send-invoice",
+		"/api/1.1/wf/initialize":                           "initialize",
+		"/api/1.1/wf/" + long:                              long,
+	} {
+		name, ok := ParseWorkflowPath(path)
+		assert.True(t, ok, path)
+		assert.Equal(t, want, name, path)
+	}
+	for _, path := range []string{
+		"", "/", "/api/", "/api/1.1/wf/", "/api/1.1/wf", "/api/1.1/obj/user",
+		"/api/1.1/wf/" + long + "a",                  // over-long
+		"/api/1.1/wf/send-invoice/",                  // trailing slash
+		"/api/1.1/wf//send-invoice",                  // double slash
+		"//api/1.1/wf/send-invoice",                  // double slash
+		"/api/1.1//wf/send-invoice",                  // double slash
+		"/api/1.1/wf/../wf/send-invoice",             // dot segment
+		"/api/1.1/wf/./send-invoice",                 // dot segment
+		"/api/1.1/wf/send-invoice/..",                // dot segment
+		"/x/../api/1.1/wf/send-invoice",              // dot segment before
+		"/version-test/../api/1.1/wf/send-invoice",   // dot segment after prefix
+		"/api/1.1/wf/send%2Dinvoice",                 // percent-encoded name byte
+		"/api/1.1/wf%2Fsend-invoice",                 // encoded slash
+		"/%61pi/1.1/wf/send-invoice",                 // encoded prefix
+		"/API/1.1/wf/send-invoice",                   // prefix is case-sensitive
+		"/version-dev/api/1.1/wf/send-invoice",       // unknown version
+		"/version-test/version-live/api/1.1/wf/x",    // two versions
+		"/version-test",                              // prefix alone
+		"/api/1.1/wf/send invoice",                   // space
+		"/api/1.1/wf/send-invoice/initialize/initialize",
+		"/api/1.1/wf/send-invoice/other",
+		"/api/1.1/wf/send-invoice;x=1",
+		"/api/1.1/wf/send-invoice?x=1",
+		"/api/1.1/wf/send-invoice#frag",
+		"/api/1.1/wf/séndinvoice",
+		"api/1.1/wf/send-invoice",
+		"http://host/api/1.1/wf/send-invoice",
+	} {
+		name, ok := ParseWorkflowPath(path)
+		assert.False(t, ok, "%q must not parse (got %q)", path, name)
+	}
+}
+
+func TestParseWorkflowPathDoesNotAllocate(t *testing.T) {
+	allocs := testing.AllocsPerRun(100, func() { ParseWorkflowPath("/version-test/api/1.1/wf/Send-Invoice/initialize") })
+	assert.Zero(t, allocs)
+}
+
+// canonicalPath is the exact grammar ParseWorkflowPath must implement.
+var canonicalPath = regexp.MustCompile(`^(?:/version-(?:test|live))?/api/1\.1/wf/([A-Za-z0-9_-]+)(?:/initialize)?$`)
+
+// FuzzParseWorkflowPath checks the parser against the grammar: it accepts
+// exactly the canonical paths and returns the name they contain.
+func FuzzParseWorkflowPath(f *testing.F) {
+	for _, s := range []string{"/api/1.1/wf/a", "/version-test/api/1.1/wf/a/initialize", "/api/1.1/wf/a%2F",
+		"//api/1.1/wf/a", "/api/1.1/wf/../a", "/version-live/api/1.1/wf/initialize/initialize"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, path string) {
+		name, ok := ParseWorkflowPath(path)
+		m := canonicalPath.FindStringSubmatch(path)
+		if m != nil && len(m[1]) > 100 {
+			m = nil
+		}
+		if ok != (m != nil) {
+			t.Fatalf("ParseWorkflowPath(%q) ok=%v, grammar says %v", path, ok, m != nil)
+		}
+		if !ok {
+			return
+		}
+		if name != m[1] {
+			t.Fatalf("ParseWorkflowPath(%q) = %q, grammar says %q", path, name, m[1])
+		}
+		if strings.Contains(path, "%") || strings.Contains(path, "//") || strings.Contains(path, "..") {
+			t.Fatalf("accepted a non-canonical path %q", path)
+		}
+	})
+}
