@@ -25,24 +25,24 @@ func TestParseWorkflowPath(t *testing.T) {
 	}
 	for _, path := range []string{
 		"", "/", "/api/", "/api/1.1/wf/", "/api/1.1/wf", "/api/1.1/obj/user",
-		"/api/1.1/wf/" + long + "a",                  // over-long
-		"/api/1.1/wf/send-invoice/",                  // trailing slash
-		"/api/1.1/wf//send-invoice",                  // double slash
-		"//api/1.1/wf/send-invoice",                  // double slash
-		"/api/1.1//wf/send-invoice",                  // double slash
-		"/api/1.1/wf/../wf/send-invoice",             // dot segment
-		"/api/1.1/wf/./send-invoice",                 // dot segment
-		"/api/1.1/wf/send-invoice/..",                // dot segment
-		"/x/../api/1.1/wf/send-invoice",              // dot segment before
-		"/version-test/../api/1.1/wf/send-invoice",   // dot segment after prefix
-		"/api/1.1/wf/send%2Dinvoice",                 // percent-encoded name byte
-		"/api/1.1/wf%2Fsend-invoice",                 // encoded slash
-		"/%61pi/1.1/wf/send-invoice",                 // encoded prefix
-		"/API/1.1/wf/send-invoice",                   // prefix is case-sensitive
-		"/version-dev/api/1.1/wf/send-invoice",       // unknown version
-		"/version-test/version-live/api/1.1/wf/x",    // two versions
-		"/version-test",                              // prefix alone
-		"/api/1.1/wf/send invoice",                   // space
+		"/api/1.1/wf/" + long + "a",                // over-long
+		"/api/1.1/wf/send-invoice/",                // trailing slash
+		"/api/1.1/wf//send-invoice",                // double slash
+		"//api/1.1/wf/send-invoice",                // double slash
+		"/api/1.1//wf/send-invoice",                // double slash
+		"/api/1.1/wf/../wf/send-invoice",           // dot segment
+		"/api/1.1/wf/./send-invoice",               // dot segment
+		"/api/1.1/wf/send-invoice/..",              // dot segment
+		"/x/../api/1.1/wf/send-invoice",            // dot segment before
+		"/version-test/../api/1.1/wf/send-invoice", // dot segment after prefix
+		"/api/1.1/wf/send%2Dinvoice",               // percent-encoded name byte
+		"/api/1.1/wf%2Fsend-invoice",               // encoded slash
+		"/%61pi/1.1/wf/send-invoice",               // encoded prefix
+		"/API/1.1/wf/send-invoice",                 // prefix is case-sensitive
+		"/version-dev/api/1.1/wf/send-invoice",     // unknown version
+		"/version-test/version-live/api/1.1/wf/x",  // two versions
+		"/version-test",                            // prefix alone
+		"/api/1.1/wf/send invoice",                 // space
 		"/api/1.1/wf/send-invoice/initialize/initialize",
 		"/api/1.1/wf/send-invoice/other",
 		"/api/1.1/wf/send-invoice;x=1",
