@@ -1,0 +1,125 @@
+package checker
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"flowgate/store"
+)
+
+func TestCallsAreLoggedWithoutTokens(t *testing.T) {
+	f := newFixture(t)
+	var logs syncBuffer
+	logger := slog.New(slog.NewJSONHandler(&logs, nil))
+	calls := NewCallLog(f.store, logger, 100)
+	c := f.checker(t, Options{Logger: logger, Calls: calls, AllowQueryToken: true})
+	srv := httptest.NewServer(c.Handler(nil))
+	defer srv.Close()
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { calls.Run(runCtx); close(done) }()
+
+	call(t, "POST", srv.URL+"/api/1.1/wf/public-user-post", http.Header{"Authorization": {"Bearer " + f.user}}, "")
+	call(t, "POST", srv.URL+"/api/1.1/wf/public-admin-post?api_token="+f.user, nil, "")
+	call(t, "POST", srv.URL+"/api/1.1/wf/public-admin-post", http.Header{"Authorization": {"Bearer " + f.revoked}}, "")
+	h := http.Header{"X-Forwarded-Method": {"POST"}, "X-Forwarded-Uri": {"/api/1.1/wf/nope"}, "X-Forwarded-For": {"198.51.100.7, 203.0.113.9"}}
+	call(t, "GET", srv.URL+AuthPath, h, "")
+	stop()
+	<-done // Run writes what is queued before it returns
+
+	got, err := f.store.ListCalls(ctx, store.CallFilter{})
+	require.NoError(t, err)
+	require.Len(t, got, 4)
+	assert.Equal(t, store.Call{At: got[0].At, Workflow: "nope", Status: 404, Code: "not_found", RemoteAddr: "203.0.113.9"}, got[0])
+	assert.Equal(t, "public-admin-post", got[1].Workflow)
+	assert.Equal(t, 401, got[1].Status)
+	assert.Empty(t, got[1].TokenID, "an invalid token has no id")
+	assert.Equal(t, f.userID, got[2].TokenID)
+	assert.Equal(t, "insufficient_scope", got[2].Code)
+	assert.Equal(t, store.Call{At: got[3].At, Workflow: "public-user-post", TokenID: f.userID, Status: 200, RemoteAddr: got[3].RemoteAddr}, got[3])
+	assert.Contains(t, got[3].RemoteAddr, "127.0.0.1:")
+
+	byToken, err := f.store.ListCalls(ctx, store.CallFilter{TokenID: f.userID})
+	require.NoError(t, err)
+	assert.Len(t, byToken, 2)
+	toks, err := f.store.ListTokens(ctx)
+	require.NoError(t, err)
+	for _, tok := range toks {
+		if tok.ID == f.userID {
+			assert.NotNil(t, tok.LastUsedAt, "last used comes from the call log")
+		}
+	}
+
+	out := logs.String()
+	assert.Contains(t, out, `"msg":"call"`)
+	assert.Contains(t, out, `"token_id":"`+f.userID+`"`)
+	assert.Contains(t, out, `"duration":`)
+	for _, secret := range []string{f.user, f.admin, f.revoked} {
+		assert.NotContains(t, out, secret[4:], "no token in the log")
+	}
+}
+
+// blockingRecorder holds every write until released.
+type blockingRecorder struct {
+	release chan struct{}
+	mu      sync.Mutex
+	got     int
+	fail    bool
+}
+
+func (b *blockingRecorder) RecordCalls(ctx context.Context, calls []store.Call) error {
+	<-b.release
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.fail {
+		return errors.New("database gone")
+	}
+	b.got += len(calls)
+	return nil
+}
+
+func TestCallLogNeverBlocksAndCountsDrops(t *testing.T) {
+	rec := &blockingRecorder{release: make(chan struct{})}
+	var logs syncBuffer
+	l := NewCallLog(rec, slog.New(slog.NewTextHandler(&logs, nil)), 4)
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { l.Run(runCtx); close(done) }()
+
+	// With the writer stuck, at most the queue plus the batch in hand fit;
+	// the rest is dropped at once rather than blocking.
+	added := 0
+	for i := 0; i < 50; i++ {
+		if l.Add(store.Call{Workflow: "w", Status: 200}) {
+			added++
+		}
+	}
+	assert.LessOrEqual(t, added, 5)
+	assert.Equal(t, uint64(50-added), l.Dropped())
+	close(rec.release)
+	stop()
+	<-done
+	assert.Equal(t, added, rec.got, "everything queued is written by shutdown")
+	assert.Contains(t, logs.String(), "dropped")
+}
+
+func TestCallLogFailedWriteIsCountedAndLogged(t *testing.T) {
+	rec := &blockingRecorder{release: make(chan struct{}), fail: true}
+	close(rec.release)
+	var logs syncBuffer
+	l := NewCallLog(rec, slog.New(slog.NewTextHandler(&logs, nil)), 10)
+	l.Add(store.Call{Workflow: "w"})
+	runCtx, stop := context.WithCancel(ctx)
+	stop()
+	l.Run(runCtx)
+	assert.Equal(t, uint64(1), l.Dropped())
+	assert.Contains(t, logs.String(), "database gone")
+}

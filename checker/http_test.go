@@ -1,0 +1,275 @@
+package checker
+
+import (
+	"crypto/rand"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"flowgate/model"
+)
+
+// httpDecisionTable is the product's promise as seen over HTTP: for each
+// workflow state and method, what each kind of caller gets. "invalid" covers
+// every token that is presented but not valid (garbage, unknown, bad
+// checksum, expired, revoked).
+var httpDecisionTable = []struct {
+	workflow, method                      string
+	none, malformed, invalid, user, admin string
+}{
+	{"no-such-workflow", "POST", "404 not_found", "400 invalid_request", "401 invalid_token", "404 not_found", "404 not_found"},
+	{"no-such-workflow", "GET", "404 not_found", "400 invalid_request", "401 invalid_token", "404 not_found", "404 not_found"},
+	{"scheduled-none-post", "POST", "404 not_found", "400 invalid_request", "401 invalid_token", "404 not_found", "404 not_found"},
+	{"scheduled-user-get", "GET", "404 not_found", "400 invalid_request", "401 invalid_token", "404 not_found", "404 not_found"},
+	{"public-none-post", "POST", "200", "400 invalid_request", "401 invalid_token", "200", "200"},
+	{"public-none-post", "GET", "405 method_not_allowed", "400 invalid_request", "401 invalid_token", "405 method_not_allowed", "405 method_not_allowed"},
+	{"public-none-get", "GET", "200", "400 invalid_request", "401 invalid_token", "200", "200"},
+	{"public-none-get", "DELETE", "405 method_not_allowed", "400 invalid_request", "401 invalid_token", "405 method_not_allowed", "405 method_not_allowed"},
+	{"public-user-post", "POST", "401 missing_token", "400 invalid_request", "401 invalid_token", "200", "200"},
+	{"public-user-post", "GET", "405 method_not_allowed", "400 invalid_request", "401 invalid_token", "405 method_not_allowed", "405 method_not_allowed"},
+	{"public-user-get", "GET", "401 missing_token", "400 invalid_request", "401 invalid_token", "200", "200"},
+	{"public-user-get", "POST", "405 method_not_allowed", "400 invalid_request", "401 invalid_token", "405 method_not_allowed", "405 method_not_allowed"},
+	{"public-admin-post", "POST", "401 missing_token", "400 invalid_request", "401 invalid_token", "403 insufficient_scope", "200"},
+	{"public-admin-post", "PUT", "405 method_not_allowed", "400 invalid_request", "401 invalid_token", "405 method_not_allowed", "405 method_not_allowed"},
+	{"public-admin-get", "GET", "401 missing_token", "400 invalid_request", "401 invalid_token", "403 insufficient_scope", "200"},
+	{"public-admin-get", "POST", "405 method_not_allowed", "400 invalid_request", "401 invalid_token", "405 method_not_allowed", "405 method_not_allowed"},
+}
+
+// caller is one way of presenting credentials.
+type caller struct {
+	name          string
+	authorization []string
+	column        string // which column of the table applies
+}
+
+func (f *fixture) callers(t *testing.T) []caller {
+	unknown, err := model.GenerateToken(model.TokenAdmin, rand.Reader)
+	require.NoError(t, err)
+	last := byte('0')
+	if f.admin[len(f.admin)-1] == '0' {
+		last = '1'
+	}
+	badSum := f.admin[:len(f.admin)-1] + string(last)
+	return []caller{
+		{"no credentials", nil, "none"},
+		{"basic auth", []string{"Basic dXNlcjpwYXNz"}, "malformed"},
+		{"two tokens", []string{"Bearer " + f.admin, "Bearer " + f.admin}, "malformed"},
+		{"garbage token", []string{"Bearer not-a-flowgate-token"}, "invalid"},
+		{"unknown token", []string{"Bearer " + unknown}, "invalid"},
+		{"bad checksum", []string{"Bearer " + badSum}, "invalid"},
+		{"expired admin token", []string{"Bearer " + f.expired}, "invalid"},
+		{"revoked admin token", []string{"Bearer " + f.revoked}, "invalid"},
+		{"user token", []string{"Bearer " + f.user}, "user"},
+		{"admin token", []string{"bearer " + f.admin}, "admin"},
+	}
+}
+
+// response is what a call got, read from the wire.
+type response struct {
+	status  int
+	header  http.Header
+	body    string
+	outcome string // "200" or "401 missing_token", like the table
+}
+
+func call(t *testing.T, method, url string, header http.Header, body string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	require.NoError(t, err)
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	r := response{status: resp.StatusCode, header: resp.Header, body: string(b), outcome: fmt.Sprint(resp.StatusCode)}
+	if resp.StatusCode != http.StatusOK && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		var d denialBody
+		require.NoError(t, json.Unmarshal(b, &d), "denial body %s", b)
+		r.outcome += " " + d.Body.Code
+	}
+	return r
+}
+
+func TestDecisionTableOverHTTP(t *testing.T) {
+	f := newFixture(t)
+	srv := httptest.NewServer(f.checker(t, Options{AllowQueryToken: true}).Handler(nil))
+	defer srv.Close()
+	callers := f.callers(t)
+	for _, row := range httpDecisionTable {
+		for _, c := range callers {
+			want := map[string]string{"none": row.none, "malformed": row.malformed, "invalid": row.invalid,
+				"user": row.user, "admin": row.admin}[c.column]
+			r := call(t, row.method, srv.URL+"/api/1.1/wf/"+row.workflow, http.Header{"Authorization": c.authorization}, "")
+			where := fmt.Sprintf("%s %s with %s", row.method, row.workflow, c.name)
+			require.Equal(t, want, r.outcome, where)
+			assert.Equal(t, "no-store", r.header.Get("Cache-Control"), where)
+			if r.status == http.StatusOK {
+				assertAllowBody(t, r.body, c.column, f, where)
+				continue
+			}
+			assertDenial(t, r, c.column != "none" && c.column != "malformed", where)
+		}
+	}
+}
+
+// assertDenial checks the body shape and the challenge of a denial.
+func assertDenial(t *testing.T, r response, tokenPresented bool, where string) {
+	t.Helper()
+	var d map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.body), &d), where)
+	body := d["body"].(map[string]any)
+	assert.EqualValues(t, r.status, d["statusCode"], where)
+	assert.Equal(t, map[int]string{400: "INVALID_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+		405: "WRONG_METHOD", 503: "UNAVAILABLE"}[r.status], body["status"], where)
+	assert.NotEmpty(t, body["message"], where)
+	assert.Len(t, body, 3, where)
+	challenge := r.header.Get("WWW-Authenticate")
+	switch {
+	case r.status == 401 && tokenPresented:
+		assert.Equal(t, `Bearer realm="flowgate", error="invalid_token"`, challenge, where)
+	case r.status == 401:
+		assert.Equal(t, `Bearer realm="flowgate"`, challenge, where)
+	case r.status == 403:
+		assert.Equal(t, `Bearer realm="flowgate", error="insufficient_scope"`, challenge, where)
+	case r.status == 400:
+		assert.Equal(t, `Bearer realm="flowgate", error="invalid_request"`, challenge, where)
+	default:
+		assert.Empty(t, challenge, where)
+	}
+	if r.status == 405 {
+		assert.Contains(t, []string{"POST", "GET"}, r.header.Get("Allow"), where)
+	}
+	assert.NotContains(t, r.body, "fga_", where)
+	assert.NotContains(t, r.body, "fgu_", where)
+}
+
+// assertAllowBody checks the JSON `serve` answers an allowed call with
+// when it has no upstream.
+func assertAllowBody(t *testing.T, body, column string, f *fixture, where string) {
+	t.Helper()
+	var d struct {
+		StatusCode int `json:"statusCode"`
+		Body       struct {
+			Status, Workflow, Auth, User string
+			TokenID                      string `json:"token_id"`
+		} `json:"body"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &d), where)
+	assert.Equal(t, 200, d.StatusCode, where)
+	assert.Equal(t, "ALLOWED", d.Body.Status, where)
+	switch column {
+	case "none":
+		assert.Equal(t, "anonymous", d.Body.Auth, where)
+		assert.Empty(t, d.Body.TokenID, where)
+	case "user":
+		assert.Equal(t, "user", d.Body.Auth, where)
+		assert.Equal(t, "user-42", d.Body.User, where)
+		assert.Equal(t, f.userID, d.Body.TokenID, where)
+	case "admin":
+		assert.Equal(t, "admin", d.Body.Auth, where)
+		assert.Empty(t, d.Body.User, where)
+		assert.Equal(t, f.adminID, d.Body.TokenID, where)
+	}
+}
+
+func TestPrefixesInitializeAndOddPaths(t *testing.T) {
+	f := newFixture(t)
+	srv := httptest.NewServer(f.checker(t, Options{}).Handler(nil))
+	defer srv.Close()
+	user := http.Header{"Authorization": {"Bearer " + f.user}}
+	for _, p := range []string{
+		"/api/1.1/wf/public-user-post", "/version-test/api/1.1/wf/public-user-post",
+		"/version-live/api/1.1/wf/public-user-post", "/api/1.1/wf/public-user-post/initialize",
+		"/version-test/api/1.1/wf/public-user-post/initialize", "/api/1.1/wf/PUBLIC-USER-POST",
+		"/api/1.1/wf/send-invoice",
+	} {
+		assert.Equal(t, "200", call(t, "POST", srv.URL+p, user, "").outcome, p)
+	}
+	for _, p := range []string{
+		"/api/1.1/wf/public-user-post/", "/api/1.1/wf//public-user-post", "//api/1.1/wf/public-user-post",
+		"/api/1.1/wf/x/../public-user-post", "/api/1.1/wf/public%2Duser-post", "/%61pi/1.1/wf/public-user-post",
+		"/api/1.1/wf%2Fpublic-user-post", "/api/1.1/wf/" + strings.Repeat("a", 101), "/api/1.1/obj/user",
+		"/api/", "/", "/_flowgate/other", "/version-test/../api/1.1/wf/public-user-post",
+		"/api/1.1/wf/public-user-post/initialize/initialize",
+	} {
+		r := call(t, "POST", srv.URL+p, user, "")
+		assert.Equal(t, "404 not_found", r.outcome, p)
+	}
+	// The decision order holds on odd paths too: a bad token is a 401.
+	bad := http.Header{"Authorization": {"Bearer nope"}}
+	assert.Equal(t, "401 invalid_token", call(t, "POST", srv.URL+"/api/1.1/wf//x", bad, "").outcome)
+}
+
+func TestQueryTokens(t *testing.T) {
+	f := newFixture(t)
+	on := httptest.NewServer(f.checker(t, Options{AllowQueryToken: true}).Handler(nil))
+	defer on.Close()
+	off := httptest.NewServer(f.checker(t, Options{AllowQueryToken: false}).Handler(nil))
+	defer off.Close()
+	wf := "/api/1.1/wf/public-admin-post"
+
+	assert.Equal(t, "200", call(t, "POST", on.URL+wf+"?a=1&api_token="+f.admin, nil, "").outcome)
+	assert.Equal(t, "403 insufficient_scope", call(t, "POST", on.URL+wf+"?api_token="+f.user, nil, "").outcome)
+	assert.Equal(t, "401 invalid_token", call(t, "POST", on.URL+wf+"?api_token="+f.revoked, nil, "").outcome)
+	assert.Equal(t, "401 invalid_token", call(t, "POST", on.URL+wf+"?api_token=garbage", nil, "").outcome)
+	assert.Equal(t, "400 invalid_request", call(t, "POST", on.URL+wf+"?api_token=", nil, "").outcome)
+	both := call(t, "POST", on.URL+wf+"?api_token="+f.admin, http.Header{"Authorization": {"Bearer " + f.admin}}, "")
+	assert.Equal(t, "400 invalid_request", both.outcome, "a header and a parameter together are refused")
+
+	r := call(t, "POST", off.URL+wf+"?api_token="+f.admin, nil, "")
+	assert.Equal(t, "400 invalid_request", r.outcome, "--no-query-token refuses the parameter")
+	assert.Contains(t, r.body, "does not accept the api_token parameter")
+	assert.NotContains(t, r.body, f.admin)
+	assert.Equal(t, "200", call(t, "POST", off.URL+wf, http.Header{"Authorization": {"Bearer " + f.admin}}, "").outcome)
+}
+
+func TestTokenKindComesFromTheDatabase(t *testing.T) {
+	f := newFixture(t)
+	// Swap the stored kinds: the fgu_ token becomes admin, the fga_ one user.
+	raw, err := sql.Open("sqlite3", f.path)
+	require.NoError(t, err)
+	defer raw.Close()
+	_, err = raw.Exec(`UPDATE tokens SET kind = CASE kind WHEN 'admin' THEN 'user' ELSE 'admin' END,
+		user_id = CASE kind WHEN 'admin' THEN 'u-from-db' ELSE '' END`)
+	require.NoError(t, err)
+	srv := httptest.NewServer(f.checker(t, Options{}).Handler(nil))
+	defer srv.Close()
+	wf := srv.URL + "/api/1.1/wf/public-admin-post"
+	assert.Equal(t, "200", call(t, "POST", wf, http.Header{"Authorization": {"Bearer " + f.user}}, "").outcome)
+	assert.Equal(t, "403 insufficient_scope", call(t, "POST", wf, http.Header{"Authorization": {"Bearer " + f.admin}}, "").outcome)
+}
+
+func TestNothingLoadedIsUnavailable(t *testing.T) {
+	c := New(Options{})
+	srv := httptest.NewServer(c.Handler(nil))
+	defer srv.Close()
+	r := call(t, "POST", srv.URL+"/api/1.1/wf/anything", nil, "")
+	assert.Equal(t, "503 unavailable", r.outcome)
+	assertDenial(t, r, false, "not loaded")
+	h := call(t, "GET", srv.URL+HealthPath, nil, "")
+	assert.Equal(t, 503, h.status)
+}
+
+func TestHealthz(t *testing.T) {
+	f := newFixture(t)
+	srv := httptest.NewServer(f.checker(t, Options{}).Handler(nil))
+	defer srv.Close()
+	r := call(t, "GET", srv.URL+HealthPath, nil, "")
+	require.Equal(t, 200, r.status)
+	var h map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.body), &h))
+	assert.Equal(t, "ok", h["status"])
+	assert.EqualValues(t, len(workflowStates), h["workflows"])
+	assert.EqualValues(t, 3, h["tokens"], "the revoked token is not loaded")
+}
