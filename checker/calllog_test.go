@@ -61,7 +61,7 @@ func TestCallsAreLoggedWithoutTokens(t *testing.T) {
 	out := logs.String()
 	assert.Contains(t, out, `"msg":"call"`)
 	assert.Contains(t, out, `"token_id":"`+f.userID+`"`)
-	assert.Contains(t, out, `"duration":`)
+	assert.Contains(t, out, `"duration_ms":`)
 	for _, secret := range []string{f.user, f.admin, f.revoked} {
 		assert.NotContains(t, out, secret[4:], "no token in the log")
 	}

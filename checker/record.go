@@ -37,6 +37,6 @@ func (c *Checker) logAccess(via, method string, res *Result, remote string, star
 		slog.String("auth", res.Auth()),
 		slog.String("token_id", res.Credential.TokenID),
 		slog.String("remote", remote),
-		slog.Duration("duration", time.Since(start)),
+		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 	)
 }

@@ -36,6 +36,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(
 		newListCmd(), newShowCmd(), newAddCmd(), newSetCmd(), newRmCmd(),
 		newHistoryCmd(), newReviewCmd(), newDecideCmd(),
+		newTokenCmd(), newServeCmd(), newCheckCmd(), newCallsCmd(),
 	)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return fail(2, "%v", err) })
 	return root

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"flowgate/checker"
+	"flowgate/store"
+)
+
+func newServeCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve [--listen ADDR] [--upstream URL] [--no-query-token]",
+		Short: "Enforce the settings on live calls: reverse proxy and forward-auth",
+		Long: "Run the runtime checker. Workflow calls are decided from the settings database, which is\n" +
+			"watched and reloaded when it changes. With --upstream, allowed calls are proxied there;\n" +
+			"without it they are answered 200 with the decision. Gateways can ask instead:\n" +
+			"  /_flowgate/auth        Traefik, Caddy (X-Forwarded-Method/-Uri), Envoy (/_flowgate/auth/<path>)\n" +
+			"  /_flowgate/nginx-auth  nginx auth_request (X-Original-Method/-URI)\n" +
+			"  /_flowgate/healthz     200 while settings are loaded\n" +
+			"Logs (JSON, one line per call, never a token) go to stderr. See docs/gateways.md.",
+		Args: noArgs,
+		RunE: runServe,
+	}
+	cmd.Flags().String("listen", "127.0.0.1:8420", "address to listen on")
+	cmd.Flags().String("upstream", "", "forward allowed calls to this URL (http or https)")
+	cmd.Flags().Bool("no-query-token", false, "refuse tokens in the api_token query parameter")
+	return cmd
+}
+
+// shutdownGrace is how long in-flight calls get to finish after a signal.
+const shutdownGrace = 10 * time.Second
+
+func runServe(cmd *cobra.Command, _ []string) error {
+	listen, _ := cmd.Flags().GetString("listen")
+	noQuery, _ := cmd.Flags().GetBool("no-query-token")
+	var upstream *url.URL
+	if raw, _ := cmd.Flags().GetString("upstream"); raw != "" {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fail(2, "--upstream: invalid URL %q: use http://host:port or https://host", raw)
+		}
+		upstream = u
+	}
+	s, err := openExistingStore(cmd)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+
+	logger := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
+	var proxy http.Handler // nil: answer allowed calls with the decision
+	if upstream != nil {
+		proxy = checker.NewProxy(upstream, logger)
+	}
+	calls := checker.NewCallLog(s, logger, checker.DefaultCallQueue)
+	c := checker.New(checker.Options{AllowQueryToken: !noQuery, Logger: logger, Calls: calls})
+	if err := c.Load(cmd.Context(), s); err != nil {
+		return fail(2, "cannot start: %v", err)
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fail(2, "--listen: %v", err)
+	}
+	srv := checker.NewHTTPServer(c.Handler(proxy), logger)
+
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	bg, cancelBG := context.WithCancel(context.Background())
+	callsDone := make(chan struct{})
+	go func() { calls.Run(bg); close(callsDone) }()
+	go c.Watch(bg, s, checker.PollInterval)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	logger.Info("listening", "addr", ln.Addr().String(), "upstream", upstreamName(upstream),
+		"db", s.Path(), "generation", c.Generation(), "query_tokens", !noQuery)
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		logger.Info("shutting down", "grace", shutdownGrace.String())
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		serveErr = srv.Shutdown(sctx)
+		cancel()
+	case serveErr = <-served:
+	}
+	cancelBG()
+	<-callsDone
+	logger.Info("stopped", "calls_logged", calls.Written(), "calls_dropped", calls.Dropped())
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return fail(2, "serve: %v", serveErr)
+	}
+	return nil
+}
+
+// upstreamName is the upstream for the log, without credentials.
+func upstreamName(u *url.URL) string {
+	if u == nil {
+		return "none"
+	}
+	return u.Redacted()
+}
+
+// openExistingStore opens --db for the runtime commands, which must not
+// create an empty database: a checker started on a mistyped path would
+// otherwise deny everything with no hint why.
+func openExistingStore(cmd *cobra.Command) (*store.Store, error) {
+	path, _ := cmd.Flags().GetString("db")
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fail(2, "database %s does not exist (pass --db, or create workflows with `flowgate add`)", path)
+		}
+		return nil, fail(2, "database %s: %v", path, err)
+	}
+	return openStore(cmd)
+}
