@@ -179,3 +179,21 @@ func TestCheckDuplicatesDropsEveryOccurrence(t *testing.T) {
 		`duplicates/two.js: APIEvent dUPab: duplicate workflow name "Send-Invoice": also in duplicates/one.json (APIEvent dUPaa)`,
 	}, lines)
 }
+
+func TestReviewOfAnImportedApp(t *testing.T) {
+	var got []string
+	for _, f := range Review(workflowsOf(parseFixture(t, "app-export.json"))) {
+		got = append(got, f.Severity.String()+" "+f.Workflow+": "+f.Message)
+	}
+	assert.Equal(t, []string{
+		"high signup: anyone can run it and it ignores privacy rules: require authentication or stop ignoring privacy rules",
+		"medium signup: uses a shared-secret parameter; make it Admin only and drop the parameter",
+		"medium stripe-webhook: anyone can run it without a token: keep None required only for signup/login flows, otherwise require User and admin",
+		"medium stripe-webhook: uses a shared-secret parameter; make it Admin only and drop the parameter",
+		"info list-invoices: auth migrated from the old checkbox — confirm the choice",
+		"info nightly-cleanup: auth migrated from the old checkbox — confirm the choice",
+		"info send-invoice: auth migrated from the old checkbox — confirm the choice",
+		"info signup: auth migrated from the old checkbox — confirm the choice",
+		"info stripe-webhook: auth migrated from the old checkbox — confirm the choice",
+	}, got)
+}

@@ -1,0 +1,145 @@
+package model
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// PlanAction says what an import would do to one workflow.
+type PlanAction int
+
+// What an import does to each workflow it read.
+const (
+	// PlanNew: no workflow has this name yet; it will be created.
+	PlanNew PlanAction = iota
+	// PlanChanged: a workflow with this name exists and differs.
+	PlanChanged
+	// PlanUnchanged: a workflow with this name exists with the same
+	// settings; importing writes nothing for it.
+	PlanUnchanged
+)
+
+// FieldChange is one setting an import would change, shown as
+// "field: old → new" and named as in the change trail.
+type FieldChange struct {
+	Field, Old, New string
+}
+
+// PlanEntry is the import of one workflow.
+type PlanEntry struct {
+	Item   ImportItem
+	Action PlanAction
+	// Existing is the stored workflow with this name, nil for PlanNew.
+	Existing *Workflow
+	// Result is what would be written: Item.Workflow for a new one; for an
+	// existing one, its identity (ID, Version) with the imported settings.
+	Result  Workflow
+	Changes []FieldChange
+}
+
+// Plan is what an import would do, ordered by workflow name.
+type Plan struct {
+	Entries []PlanEntry
+}
+
+// Count returns how many entries have action a.
+func (p Plan) Count(a PlanAction) int {
+	n := 0
+	for _, e := range p.Entries {
+		if e.Action == a {
+			n++
+		}
+	}
+	return n
+}
+
+// PlanImport compares the imported items (names already unique) with the
+// stored workflows. Two rules keep an import from losing anything a person
+// set: fields an input format does not carry (a meta entry has no privacy
+// setting or description) keep their stored values, and the migrated mark
+// of a workflow whose Auth is not changing stays as it is, so confirming a
+// migrated workflow and importing the same file again does not re-flag it.
+func PlanImport(items []ImportItem, existing []Workflow) Plan {
+	byKey := make(map[string]*Workflow, len(existing))
+	for i := range existing {
+		byKey[NameKey(existing[i].Name)] = &existing[i]
+	}
+	plan := Plan{Entries: make([]PlanEntry, 0, len(items))}
+	for _, it := range items {
+		e := PlanEntry{Item: it, Result: it.Workflow}
+		ex := byKey[NameKey(it.Workflow.Name)]
+		if ex == nil {
+			e.Action = PlanNew
+			plan.Entries = append(plan.Entries, e)
+			continue
+		}
+		e.Existing = ex
+		e.Result = merge(*ex, it)
+		e.Changes = diffSettings(*ex, e.Result)
+		e.Action = PlanChanged
+		if len(e.Changes) == 0 {
+			e.Action = PlanUnchanged
+		}
+		plan.Entries = append(plan.Entries, e)
+	}
+	sort.SliceStable(plan.Entries, func(i, j int) bool {
+		return NameKey(plan.Entries[i].Item.Workflow.Name) < NameKey(plan.Entries[j].Item.Workflow.Name)
+	})
+	return plan
+}
+
+// merge puts the imported settings on the stored workflow's identity.
+func merge(ex Workflow, it ImportItem) Workflow {
+	in := it.Workflow
+	out := ex
+	out.Name, out.Public, out.Auth, out.Method = in.Name, in.Public, in.Auth, in.Method
+	out.Parameters = in.Parameters
+	if it.Format != FormatMeta {
+		out.IgnorePrivacyRules, out.Description = in.IgnorePrivacyRules, in.Description
+	}
+	if in.Auth != ex.Auth {
+		out.AuthMigrated = in.AuthMigrated
+	}
+	return out
+}
+
+// diffSettings lists the settings that differ, in the change trail's field
+// names and value spelling.
+func diffSettings(old, new Workflow) []FieldChange {
+	var out []FieldChange
+	add := func(field, o, n string) {
+		if o != n {
+			out = append(out, FieldChange{field, o, n})
+		}
+	}
+	add("name", old.Name, new.Name)
+	add("public", strconv.FormatBool(old.Public), strconv.FormatBool(new.Public))
+	add("auth", string(old.Auth), string(new.Auth))
+	add("ignore_privacy_rules", strconv.FormatBool(old.IgnorePrivacyRules), strconv.FormatBool(new.IgnorePrivacyRules))
+	add("method", string(old.Method), string(new.Method))
+	add("description", strconv.Quote(old.Description), strconv.Quote(new.Description))
+	add("parameters", ParametersText(old.Parameters), ParametersText(new.Parameters))
+	add("auth_migrated", strconv.FormatBool(old.AuthMigrated), strconv.FormatBool(new.AuthMigrated))
+	return out
+}
+
+// ParametersText shows parameters on one line — "amount:number@body,
+// ids:text@query[]?" ([] a list, ? optional) — or "none".
+func ParametersText(ps []Parameter) string {
+	if len(ps) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = fmt.Sprintf("%s:%s@%s", p.Key, p.Type, p.In)
+		if p.IsList {
+			parts[i] += "[]"
+		}
+		if p.Optional {
+			parts[i] += "?"
+		}
+	}
+	return strings.Join(parts, ", ")
+}
