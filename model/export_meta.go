@@ -8,11 +8,11 @@ type metaDocument struct {
 }
 
 type metaEntry struct {
-	Endpoint       string          `json:"endpoint"`
-	Method         Method          `json:"method"`
-	AuthUnecessary any             `json:"auth_unecessary"`
-	Parameters     []metaParam `json:"parameters"`
-	ReturnBtype    map[string]any  `json:"return_btype"`
+	Endpoint       string         `json:"endpoint"`
+	Method         Method         `json:"method"`
+	AuthUnecessary any            `json:"auth_unecessary"`
+	Parameters     []metaParam    `json:"parameters"`
+	ReturnBtype    map[string]any `json:"return_btype"`
 }
 
 // metaParam adds is_list to Bubble's keys so a list parameter survives a
