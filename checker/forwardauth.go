@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,6 +43,7 @@ func (c *Checker) serveForwardAuth(w http.ResponseWriter, r *http.Request) {
 	c.recordCall(&res, remote, start)
 	if res.Allowed {
 		setIdentityHeaders(w.Header(), &res)
+		setForwardQuery(w.Header(), &req)
 		w.WriteHeader(http.StatusOK)
 	} else {
 		writeDenial(w, &res)
@@ -61,17 +63,34 @@ func (c *Checker) serveNginxAuth(w http.ResponseWriter, r *http.Request) {
 	c.recordCall(&res, remote, start)
 	if res.Allowed {
 		setIdentityHeaders(w.Header(), &res)
+		setForwardQuery(w.Header(), &req)
 		w.WriteHeader(http.StatusOK)
 	} else {
 		status := http.StatusForbidden
 		if res.Status == http.StatusBadRequest || res.Status == http.StatusUnauthorized {
 			status = http.StatusUnauthorized
 		}
-		w.Header().Set(HeaderStatus, strconv.Itoa(res.Status))
-		w.Header().Set(HeaderCode, res.Code)
+		h := w.Header()
+		h.Set(HeaderStatus, strconv.Itoa(res.Status))
+		h.Set(HeaderCode, res.Code)
+		// nginx drops an auth_request body; the header lets its error_page
+		// give the client the real body (see docs/gateways.md).
+		h.Set(HeaderBody, string(bytes.TrimSpace(DenialJSON(res.Decision))))
 		writeDenialAs(w, &res, status)
 	}
 	c.logAccess("nginx-auth", req.Method, &res, remote, start)
+}
+
+// setForwardQuery tells the gateway which query to forward: the original
+// one without the api_token parameter, with its leading '?' (empty when
+// nothing remains), so a gateway that can rewrite the URI (nginx, Caddy)
+// never passes the token upstream.
+func setForwardQuery(h http.Header, req *Request) {
+	q := StripQueryToken(req.RawQuery)
+	if q != "" {
+		q = "?" + q
+	}
+	h[HeaderQuery] = []string{q}
 }
 
 // originalRequest splits a forwarded method and request URI; Method stays

@@ -1,6 +1,8 @@
 package checker
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -27,6 +29,13 @@ func TestForwardAuthTraefikAndCaddy(t *testing.T) {
 	assert.Equal(t, "user", r.header.Get("X-Flowgate-Auth"))
 	assert.Equal(t, "user-42", r.header.Get("X-Flowgate-User"))
 	assert.Equal(t, f.userID, r.header.Get("X-Flowgate-Token"))
+	assert.Equal(t, "?x=1", r.header.Get(HeaderQuery))
+
+	r = ask("POST", "/api/1.1/wf/public-user-post?api_token="+f.user+"&b=%20", nil)
+	require.Equal(t, 200, r.status, r.body)
+	assert.Equal(t, "?b=%20", r.header.Get(HeaderQuery), "the query to forward has no token")
+	r = ask("POST", "/api/1.1/wf/public-user-post?api_token="+f.user, nil)
+	assert.Equal(t, []string{""}, r.header.Values(HeaderQuery))
 
 	r = ask("POST", "/api/1.1/wf/public-none-post", nil)
 	require.Equal(t, 200, r.status)
@@ -92,6 +101,11 @@ func TestNginxAuthOnlyAnswers200401And403(t *testing.T) {
 		assert.Equal(t, c.code, r.header.Get(HeaderCode), "%s %s", c.method, c.uri)
 		if c.status == 200 {
 			assert.Equal(t, "user-42", r.header.Get(HeaderUser))
+			continue
 		}
+		var d denialBody
+		require.NoError(t, json.Unmarshal([]byte(r.header.Get(HeaderBody)), &d))
+		assert.Equal(t, c.real, fmt.Sprint(d.StatusCode))
+		assert.Equal(t, c.code, d.Body.Code)
 	}
 }

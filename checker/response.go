@@ -18,6 +18,8 @@ const (
 	HeaderToken  = "X-Flowgate-Token"  // the id (not the secret) of the token
 	HeaderStatus = "X-Flowgate-Status" // the real status, on nginx-auth denials
 	HeaderCode   = "X-Flowgate-Code"   // the denial code, on nginx-auth denials
+	HeaderBody   = "X-Flowgate-Body"   // the denial's JSON body, on nginx-auth denials
+	HeaderQuery  = "X-Flowgate-Query"  // forward-auth: the query to forward, without api_token
 	headerPrefix = "X-Flowgate-"
 )
 
