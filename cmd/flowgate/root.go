@@ -37,6 +37,7 @@ func newRootCmd() *cobra.Command {
 		newListCmd(), newShowCmd(), newAddCmd(), newSetCmd(), newRmCmd(),
 		newHistoryCmd(), newReviewCmd(), newDecideCmd(),
 		newTokenCmd(), newServeCmd(), newCheckCmd(), newCallsCmd(),
+		newImportCmd(), newExportCmd(),
 	)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return fail(2, "%v", err) })
 	return root
