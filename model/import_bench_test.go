@@ -75,3 +75,13 @@ func BenchmarkImport300KB(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkProveImport is the proof alone over the same document.
+func BenchmarkProveImport(b *testing.B) {
+	items, _ := ParseImport("bench.json", generatedAppExport(benchWorkflows))
+	for b.Loop() {
+		if !ProveImport(items).Preserved() {
+			b.Fatal("proof failed")
+		}
+	}
+}
