@@ -73,7 +73,7 @@ func lineColumn(data []byte, offset int) (line, col int) {
 	return line, utf8.RuneCount(before[lineStart:]) + 1
 }
 
-// emptyFlag is Bubble's way of writing an unset yes/no: {"type": "Empty"}.
+// isEmptyFlag recognises Bubble's way of writing an unset yes/no: {"type": "Empty"}.
 func isEmptyFlag(v any) bool {
 	m, ok := v.(map[string]any)
 	return ok && len(m) == 1 && m["type"] == "Empty"

@@ -174,7 +174,7 @@ func sourceExposed(format ImportFormat, v any) (exposed, ok bool) {
 	case FormatMeta:
 		return true, true
 	case FormatBubble:
-		if v == nil || isEmptyFlag(v) {
+		if m, isObject := v.(map[string]any); v == nil || isObject && len(m) == 1 && m["type"] == "Empty" {
 			return false, true
 		}
 	}
