@@ -59,7 +59,7 @@ while [ "$app_port" = "$fg_port" ]; do app_port=$(free_port); done
 while [ "$nginx_port" = "$fg_port" ] || [ "$nginx_port" = "$app_port" ]; do nginx_port=$(free_port); done
 
 echo "== starting flowgate on 127.0.0.1:$fg_port"
-fg serve --listen "127.0.0.1:$fg_port" 2>"$work/flowgate.log" &
+"$work/flowgate" --db "$db" serve --listen "127.0.0.1:$fg_port" 2>"$work/flowgate.log" &
 pids+=($!)
 
 # The configuration under test is the one in the docs, with its ports changed.
