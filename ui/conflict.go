@@ -1,0 +1,113 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"flowgate/model"
+)
+
+// overwriteMsg: save the user's draft of id over the database's version
+// (theirs), or recreate it when theirs was deleted.
+type overwriteMsg struct {
+	id     int64
+	theirs *model.Workflow
+}
+
+// reloadTheirsMsg: drop the user's draft of id and take the database's
+// version (nil: it was deleted).
+type reloadTheirsMsg struct {
+	id     int64
+	theirs *model.Workflow
+}
+
+// conflictDialog shows both versions of a workflow that someone else saved
+// while the user was editing it, side by side with the differences marked,
+// and lets the user keep theirs or the database's. Escape keeps both as
+// they are (the draft stays unsaved), so nothing is ever dropped silently.
+type conflictDialog struct {
+	st     *Styles
+	km     KeyMap
+	mine   model.Workflow
+	theirs *model.Workflow
+}
+
+func (d conflictDialog) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
+	switch {
+	case key.Matches(msg, d.km.Overwrite):
+		return nil, msgCmd(overwriteMsg{id: d.mine.ID, theirs: d.theirs})
+	case key.Matches(msg, d.km.ReloadTheirs):
+		return nil, msgCmd(reloadTheirsMsg{id: d.mine.ID, theirs: d.theirs})
+	case key.Matches(msg, d.km.Cancel):
+		return nil, msgCmd(closeDialogMsg{})
+	}
+	return d, nil
+}
+
+// conflictRows are the settings compared, as a person reads them.
+func conflictRows(w model.Workflow) []string {
+	auth := w.Auth.Label()
+	if !w.Public {
+		auth += " (no effect)"
+	}
+	return []string{w.Name, yesNo(w.Public), auth, yesNo(w.IgnorePrivacyRules), string(w.Method), w.Description}
+}
+
+var conflictLabels = []string{"Name", "Public", "Authentication", "Ignore privacy", "Method", "Description"}
+
+func (d conflictDialog) View(width int) string {
+	st := d.st
+	var b strings.Builder
+	if d.theirs == nil {
+		b.WriteString(st.DialogTitle.Render("Conflict: " + d.mine.Name + " was deleted by someone else"))
+	} else {
+		b.WriteString(st.DialogTitle.Render(fmt.Sprintf("Conflict: %s was changed by someone else (now version %d)", d.mine.Name, d.theirs.Version)))
+	}
+	b.WriteString("\n\nNothing was written. Keep one of the two versions:\n\n")
+	col := max(8, (width-17-2)/2)
+	cell := func(s string) string {
+		s = ansi.Truncate(s, col, "…")
+		return s + strings.Repeat(" ", max(0, col-ansi.StringWidth(s)))
+	}
+	fmt.Fprintf(&b, "%-17s%s  %s\n", "", st.Heading.Render(cell("yours (unsaved)")), st.Heading.Render(cell("theirs (in the database)")))
+	mine := conflictRows(d.mine)
+	var theirs []string
+	if d.theirs != nil {
+		theirs = conflictRows(*d.theirs)
+	}
+	for i, label := range conflictLabels {
+		t := "(deleted)"
+		if theirs != nil {
+			t = theirs[i]
+		}
+		mark := "  "
+		left, right := cell(mine[i]), cell(t)
+		if theirs == nil || mine[i] != t {
+			mark = st.Changed.Render("≠ ")
+			left, right = st.Changed.Render(left), st.Changed.Render(right)
+		}
+		fmt.Fprintf(&b, "%s%-15s%s  %s\n", mark, label, left, right)
+	}
+	b.WriteString("\n")
+	b.WriteString(st.Dim.Render("o saves yours over theirs; r drops yours and loads theirs; esc keeps editing."))
+	return b.String()
+}
+
+func (d conflictDialog) ShortHelp() []key.Binding {
+	over := d.km.Overwrite
+	if d.theirs == nil {
+		over = withHelp(over, "recreate with yours")
+	}
+	return []key.Binding{over, d.km.ReloadTheirs, withHelp(d.km.Cancel, "keep editing")}
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}

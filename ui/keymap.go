@@ -1,0 +1,92 @@
+package ui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is every key the editor answers to. It is the single source for
+// both behaviour and the help line: syncKeys enables only the bindings that
+// apply to what is on screen, and the help view skips disabled ones, so the
+// help never offers a key that would do nothing.
+type KeyMap struct {
+	Up, Down             key.Binding
+	NextField, PrevField key.Binding
+	Filter, ClearFilter  key.Binding
+
+	// Panel fields.
+	Toggle       key.Binding // checkboxes and the method
+	OpenDropdown key.Binding // the Authentication dropdown, only while public
+	Choose       key.Binding // pick the highlighted dropdown option
+	CloseMenu    key.Binding // close the dropdown unchanged
+	EditText     key.Binding // start editing the description
+	AcceptText   key.Binding
+	CancelText   key.Binding
+
+	// Workflow actions.
+	New, Rename, Delete, Save, Discard key.Binding
+
+	// Views.
+	Workflows, Review, History, Tokens, Calls key.Binding
+	Back                                      key.Binding
+	Jump                                      key.Binding // review: go to the finding's workflow
+
+	// Tokens view.
+	NewToken, Revoke key.Binding
+
+	// Dialogs.
+	Yes, No, SaveAndQuit    key.Binding
+	Overwrite, ReloadTheirs key.Binding
+	Accept, Cancel          key.Binding
+
+	Help, Quit key.Binding
+}
+
+// DefaultKeyMap returns the editor's keys.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		NextField:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
+		PrevField:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev field")),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+
+		Toggle:       key.NewBinding(key.WithKeys(" ", "enter"), key.WithHelp("space", "toggle")),
+		OpenDropdown: key.NewBinding(key.WithKeys("enter", " "), key.WithHelp("enter", "choose auth")),
+		Choose:       key.NewBinding(key.WithKeys("enter", " "), key.WithHelp("enter", "choose")),
+		CloseMenu:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+		EditText:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit")),
+		AcceptText:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
+		CancelText:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+
+		New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),
+		Rename:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rename")),
+		Delete:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
+		Save:    key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
+		Discard: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "discard edits")),
+
+		Workflows: key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "workflows")),
+		Review:    key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "review")),
+		History:   key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "history")),
+		Tokens:    key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "tokens")),
+		Calls:     key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "calls")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Jump:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to workflow")),
+
+		NewToken: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new token")),
+		Revoke:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke")),
+
+		Yes:          key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		No:           key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
+		SaveAndQuit:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save all and quit")),
+		Overwrite:    key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "overwrite with yours")),
+		ReloadTheirs: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload theirs (drop yours)")),
+		Accept:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
+		Cancel:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+
+		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	}
+}
+
+// forceQuit is ctrl+c: it reaches the root even while text is being typed,
+// where q is just a letter. It still asks when edits are unsaved.
+var forceQuit = key.NewBinding(key.WithKeys("ctrl+c"))

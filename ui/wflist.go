@@ -1,0 +1,261 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/list"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"flowgate/model"
+)
+
+// row is the list's view of one workflow. Rows are pointers shared with
+// their workspace entry and updated in place, so an edit costs nothing
+// however long the list is. The name is never changed in place: the list
+// filters in a background command that reads it, so a new name gets a new
+// row (see workflowList.refresh).
+type row struct {
+	id       int64
+	name     string
+	exposure model.Exposure
+	method   model.Method
+	unsaved  bool
+	stale    bool
+	migrated bool
+}
+
+// FilterValue is what `/` matches against: the name.
+func (r *row) FilterValue() string { return r.name }
+
+func newRow(e *entry) *row {
+	r := &row{id: e.saved.ID, name: e.effective().Name}
+	e.row = r
+	e.refreshRow()
+	return r
+}
+
+// refreshRow copies the entry's state into its row (all but the name).
+func (e *entry) refreshRow() {
+	if e.row == nil {
+		return
+	}
+	w := e.effective()
+	e.row.exposure, e.row.method = model.ExposureOf(w), w.Method
+	e.row.unsaved, e.row.stale = e.draft != nil, e.stale
+	e.row.migrated = w.AuthMigrated
+}
+
+// rowMarks renders the two mark columns at the end of a row: unsaved edits,
+// and a change made elsewhere while editing. It is the one place a row's
+// marks are decided; a mark for settings that need a person's confirmation
+// (AuthMigrated, from the importer) belongs here too.
+func rowMarks(r *row, st *Styles) string {
+	first, second := " ", " "
+	if r.unsaved {
+		first = st.UnsavedMark
+	}
+	if r.stale {
+		second = st.StaleMark
+	}
+	return first + second
+}
+
+// rowDelegate draws one list row: cursor, name, exposure badge, method,
+// marks. Only visible rows are drawn, and every style is pre-built, so the
+// cost of a frame does not grow with the number of workflows.
+type rowDelegate struct{ st *Styles }
+
+func (d rowDelegate) Height() int                         { return 1 }
+func (d rowDelegate) Spacing() int                        { return 0 }
+func (d rowDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
+
+// rowTail is the width after the name: " " badge " " method(4) " " marks(2).
+const rowTail = 1 + badgeWidth + 1 + 4 + 1 + 2
+
+func (d rowDelegate) Render(w io.Writer, m list.Model, index int, item list.Item) {
+	r, ok := item.(*row)
+	if !ok {
+		return
+	}
+	nameWidth := max(1, m.Width()-2-rowTail)
+	name := r.name // names are ASCII: bytes are columns
+	if len(name) > nameWidth {
+		name = name[:max(0, nameWidth-1)] + "…"
+	}
+	pad := strings.Repeat(" ", max(0, nameWidth-lipgloss.Width(name)))
+	cursor, nameStyle := "  ", d.st.Name
+	if index == m.Index() {
+		cursor, nameStyle = "› ", d.st.SelectedName
+	}
+	method := fmt.Sprintf("%-4s", r.method)
+	fmt.Fprint(w, cursor, nameStyle.Render(name), pad, " ", d.st.Badges[r.exposure], " ",
+		d.st.Method.Render(method), " ", rowMarks(r, d.st))
+}
+
+// workflowList is the left pane: a bubbles list of rows with its own quit
+// keys switched off (the root decides about quitting) and paging keys that
+// do not collide with the editor's letters.
+type workflowList struct {
+	list  list.Model
+	index map[int64]int // id -> position in the unfiltered items
+	st    *Styles
+	// reselect is the workflow to select again once a pending filter
+	// result arrives (rebuilding a filtered list empties it until then).
+	reselect int64
+}
+
+func newWorkflowList(st *Styles) workflowList {
+	l := list.New(nil, rowDelegate{st: st}, 0, 0)
+	l.DisableQuitKeybindings()
+	l.SetShowHelp(false)
+	l.SetShowStatusBar(false)
+	l.SetShowPagination(false)
+	l.SetStatusBarItemName("workflow", "workflows")
+	l.KeyMap.NextPage = key.NewBinding(key.WithKeys("pgdown", "right"), key.WithHelp("pgdn", "next page"))
+	l.KeyMap.PrevPage = key.NewBinding(key.WithKeys("pgup", "left"), key.WithHelp("pgup", "prev page"))
+	l.KeyMap.GoToStart = key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "first"))
+	l.KeyMap.GoToEnd = key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "last"))
+	l.KeyMap.ShowFullHelp.SetEnabled(false)
+	l.KeyMap.CloseFullHelp.SetEnabled(false)
+	l.Styles.TitleBar = lipgloss.NewStyle()
+	l.Styles.Title = st.PaneTitle
+	l.Styles.NoItems = st.Dim
+	l.Styles.FilterPrompt = st.FocusLabel
+	l.Styles.FilterCursor = lipgloss.NewStyle()
+	l.FilterInput.PromptStyle = st.FocusLabel
+	l.FilterInput.Cursor.Style = lipgloss.NewStyle()
+	staticCursor(&l.FilterInput)
+	l.Title = "Workflows"
+	return workflowList{list: l, index: map[int64]int{}, st: st}
+}
+
+// rebuild replaces every row from the workspace, keeping the selection on
+// the same workflow when it still exists.
+func (l *workflowList) rebuild(ws *workspace) tea.Cmd {
+	keep := l.selectedID()
+	items := make([]list.Item, len(ws.order))
+	clear(l.index)
+	for i, id := range ws.order {
+		e := ws.entries[id]
+		items[i] = newRow(e)
+		l.index[id] = i
+	}
+	cmd := l.list.SetItems(items)
+	if keep != 0 {
+		cmd = tea.Batch(cmd, l.selectID(keep))
+	}
+	return cmd
+}
+
+// refresh brings one entry's row up to date; a changed name needs a new
+// row (see row).
+func (l *workflowList) refresh(e *entry) tea.Cmd {
+	if e.row != nil && e.row.name == e.effective().Name {
+		e.refreshRow()
+		return nil
+	}
+	i, ok := l.index[e.saved.ID]
+	if !ok {
+		return nil
+	}
+	keep := l.selectedID()
+	cmd := l.list.SetItem(i, newRow(e))
+	if l.list.FilterState() != list.Unfiltered {
+		l.reselect = keep
+	}
+	return cmd
+}
+
+// selectID moves the cursor to workflow id, clearing a filter that hides
+// it. With a filter applied the visible rows may still be on their way
+// (a background command), so the choice is remembered and applied again
+// when they arrive.
+func (l *workflowList) selectID(id int64) tea.Cmd {
+	gi, ok := l.index[id]
+	if !ok {
+		return nil
+	}
+	if l.list.FilterState() == list.Unfiltered {
+		l.list.Select(gi)
+		return nil
+	}
+	for i, it := range l.list.VisibleItems() {
+		if it.(*row).id == id {
+			l.list.Select(i)
+			l.reselect = 0
+			return nil
+		}
+	}
+	l.reselect = id
+	return nil
+}
+
+// showID selects id, clearing the filter if it hides the workflow.
+func (l *workflowList) showID(id int64) {
+	gi, ok := l.index[id]
+	if !ok {
+		return
+	}
+	if l.list.FilterState() != list.Unfiltered {
+		for i, it := range l.list.VisibleItems() {
+			if it.(*row).id == id {
+				l.list.Select(i)
+				return
+			}
+		}
+		l.list.ResetFilter()
+	}
+	l.list.Select(gi)
+}
+
+func (l workflowList) selectedID() int64 {
+	if r, ok := l.list.SelectedItem().(*row); ok {
+		return r.id
+	}
+	return 0
+}
+
+// filtering reports whether the user is typing a filter, when every key
+// belongs to the filter input.
+func (l workflowList) filtering() bool { return l.list.FilterState() == list.Filtering }
+
+func (l *workflowList) setSize(w, h int) { l.list.SetSize(w, h) }
+
+// Update forwards a message to the list and re-applies a pending selection
+// when filter results arrive.
+func (l workflowList) Update(msg tea.Msg) (workflowList, tea.Cmd) {
+	var cmd tea.Cmd
+	l.list, cmd = l.list.Update(msg)
+	if _, ok := msg.(list.FilterMatchesMsg); ok && l.reselect != 0 {
+		id := l.reselect
+		l.reselect = 0
+		for i, it := range l.list.VisibleItems() {
+			if it.(*row).id == id {
+				l.list.Select(i)
+				break
+			}
+		}
+	}
+	l.syncTitle()
+	return l, cmd
+}
+
+// syncTitle shows the position, and the filter when one is applied.
+func (l *workflowList) syncTitle() {
+	n := len(l.list.Items())
+	if n == 0 {
+		l.list.Title = "Workflows"
+		return
+	}
+	title := fmt.Sprintf("Workflows %d/%d", l.list.Index()+1, n)
+	if l.list.FilterState() == list.FilterApplied {
+		title = fmt.Sprintf("%d/%d matching %q", l.list.Index()+1, len(l.list.VisibleItems()), l.list.FilterValue())
+	}
+	l.list.Title = title
+}
+
+func (l workflowList) View() string { return l.list.View() }
