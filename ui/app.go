@@ -200,7 +200,7 @@ func (m *Model) layout() {
 	innerH := max(1, m.bodyHeight-2)
 	for i, base := range []lipgloss.Style{m.st.Pane, m.st.FocusedPane} {
 		m.listFrame[i] = base.Width(listW - 2).Height(innerH)
-		m.panelFrame[i] = base.Width(panelW - 2).Height(innerH).Padding(0, 1)
+		m.panelFrame[i] = base.Width(panelW-2).Height(innerH).Padding(0, 1)
 	}
 	m.list.setSize(listW-2, innerH)
 	m.panel.setSize(panelW-4, innerH)

@@ -29,14 +29,14 @@ type panel struct {
 	st *Styles
 	w  model.Workflow
 	// has: a workflow is selected (an empty filter result has none).
-	has                   bool
-	unsaved, stale, gone  bool
-	focused               bool
-	field                 field
-	dropdown              authDropdown
-	desc                  textinput.Model
-	editing               bool // typing into the description
-	width, height         int
+	has                  bool
+	unsaved, stale, gone bool
+	focused              bool
+	field                field
+	dropdown             authDropdown
+	desc                 textinput.Model
+	editing              bool // typing into the description
+	width, height        int
 }
 
 func newPanel(st *Styles) panel {
