@@ -234,7 +234,7 @@ func (m *Model) switchView(v viewID) tea.Cmd {
 }
 
 func (m *Model) refreshReview() {
-	m.review.set(model.Review(m.ws.savedList()), len(m.ws.unsavedNames()))
+	m.review.set(model.Review(m.ws.savedList()), m.ws.unsavedCount())
 }
 
 func (m *Model) loadHistory() tea.Cmd {

@@ -87,7 +87,7 @@ func (m Model) statusView() string {
 		style = m.st.StatusError
 	}
 	right := ""
-	if n := len(m.ws.unsavedNames()); n > 0 {
+	if n := m.ws.unsavedCount(); n > 0 {
 		right = m.st.Unsaved.Render(fmt.Sprintf("● %d unsaved", n))
 	}
 	left := ansi.Truncate(style.Render(m.status), max(0, m.width-lipgloss.Width(right)-1), "…")
@@ -145,7 +145,7 @@ func (m *Model) syncKeys() {
 	k.Discard.SetEnabled(browsing && hasDraft)
 	k.ClearFilter.SetEnabled(browsing && !hasDraft && m.list.list.IsFiltered())
 	k.Back.SetEnabled(pages || inPanel && !hasDraft)
-	k.Save.SetEnabled(m.loaded && m.dialog == nil && len(m.ws.unsavedNames()) > 0)
+	k.Save.SetEnabled(m.loaded && m.dialog == nil && (m.panel.editing || m.ws.unsavedCount() > 0))
 
 	k.Toggle.SetEnabled(inPanel && m.panel.field != fieldAuth && m.panel.field != fieldDescription)
 	k.Toggle.SetHelp("space", toggleHelp(m.panel))

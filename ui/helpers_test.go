@@ -170,3 +170,5 @@ func (d *driver) selectName(name string) *driver {
 	d.m.syncKeys()
 	return d
 }
+
+func teaSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }

@@ -17,6 +17,9 @@ type workspace struct {
 	// store lists them.
 	order  []int64
 	counts map[model.Exposure]int // by effective (draft or saved) settings
+	// drafted holds the ids with a draft, so "anything unsaved?" is cheap
+	// however many workflows there are.
+	drafted map[int64]struct{}
 }
 
 // entry is one workflow: what the database last said, and the draft.
@@ -47,7 +50,7 @@ func (e *entry) effective() model.Workflow {
 }
 
 func newWorkspace() workspace {
-	return workspace{entries: map[int64]*entry{}, counts: model.CountExposures(nil)}
+	return workspace{entries: map[int64]*entry{}, counts: model.CountExposures(nil), drafted: map[int64]struct{}{}}
 }
 
 // load merges a fresh read of the database. Rows without a draft take the
@@ -82,6 +85,7 @@ func (ws *workspace) load(list []model.Workflow) (reordered bool) {
 		}
 		if e.draft == nil {
 			delete(ws.entries, id)
+			delete(ws.drafted, id)
 			reordered = true
 			continue
 		}
@@ -137,7 +141,8 @@ func (ws *workspace) edit(w model.Workflow) (renamed bool) {
 	if !e.gone && sameSettings(w, e.saved) {
 		// Back to what the database holds (maybe after it moved on to
 		// exactly what the user wanted): nothing to save.
-		e.draft, e.stale = nil, false
+		ws.setDraft(e, nil)
+		e.stale = false
 	} else {
 		d := w
 		if e.draft == nil {
@@ -145,7 +150,7 @@ func (ws *workspace) edit(w model.Workflow) (renamed bool) {
 		} else {
 			d.Version = e.draft.Version
 		}
-		e.draft = &d
+		ws.setDraft(e, &d)
 	}
 	renamed = before.Name != w.Name
 	if !renamed {
@@ -153,6 +158,19 @@ func (ws *workspace) edit(w model.Workflow) (renamed bool) {
 	}
 	return renamed
 }
+
+// setDraft sets or clears the draft of e, keeping the drafted set true.
+func (ws *workspace) setDraft(e *entry, d *model.Workflow) {
+	e.draft = d
+	if d == nil {
+		delete(ws.drafted, e.saved.ID)
+	} else {
+		ws.drafted[e.saved.ID] = struct{}{}
+	}
+}
+
+// unsavedCount is how many workflows have unsaved edits.
+func (ws *workspace) unsavedCount() int { return len(ws.drafted) }
 
 // discard drops the draft of workflow id; a workflow that was deleted
 // elsewhere goes away with it. It reports whether anything was dropped.
@@ -165,7 +183,8 @@ func (ws *workspace) discard(id int64) bool {
 		ws.remove(id)
 		return true
 	}
-	e.draft, e.stale = nil, false
+	ws.setDraft(e, nil)
+	e.stale = false
 	e.rev++
 	e.refreshRow()
 	ws.recount()
@@ -182,7 +201,8 @@ func (ws *workspace) saved(id int64, rev int, w model.Workflow) {
 	}
 	e.saved, e.gone = w, false
 	if e.rev == rev || e.draft == nil {
-		e.draft, e.stale = nil, false
+		ws.setDraft(e, nil)
+		e.stale = false
 	} else {
 		e.draft.Version = w.Version
 		e.stale = false
@@ -202,7 +222,8 @@ func (ws *workspace) reload(id int64, theirs *model.Workflow) {
 		ws.remove(id)
 		return
 	}
-	e.saved, e.draft, e.stale, e.gone = *theirs, nil, false, false
+	ws.setDraft(e, nil)
+	e.saved, e.stale, e.gone = *theirs, false, false
 	e.rev++
 	e.refreshRow()
 	ws.recount()
@@ -228,6 +249,7 @@ func (ws *workspace) remove(id int64) {
 		return
 	}
 	delete(ws.entries, id)
+	delete(ws.drafted, id)
 	if i := slices.Index(ws.order, id); i >= 0 {
 		ws.order = slices.Delete(ws.order, i, i+1)
 	}
