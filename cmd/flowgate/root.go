@@ -29,15 +29,16 @@ func newRootCmd() *cobra.Command {
 		Args:          rootArgs,
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		RunE:          runList,
+		RunE:          runRoot,
 	}
 	root.PersistentFlags().String("db", defaultDBPath(), "settings database (default $FLOWGATE_DB, else ./flowgate.db)")
 	root.Flags().Bool("json", false, "print JSON")
+	addDemoFlag(root)
 	root.AddCommand(
 		newListCmd(), newShowCmd(), newAddCmd(), newSetCmd(), newRmCmd(),
 		newHistoryCmd(), newReviewCmd(), newDecideCmd(),
 		newTokenCmd(), newServeCmd(), newCheckCmd(), newCallsCmd(),
-		newImportCmd(), newExportCmd(),
+		newImportCmd(), newExportCmd(), newEditCmd(),
 	)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return fail(2, "%v", err) })
 	return root

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"flowgate/ui"
+)
+
+func newEditCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "edit",
+		Short: "Open the full-screen editor (what `flowgate` alone does in a terminal)",
+		Args:  noArgs,
+		RunE:  runEdit,
+	}
+	addDemoFlag(cmd)
+	return cmd
+}
+
+// addDemoFlag declares --demo, on the root command and on edit.
+func addDemoFlag(cmd *cobra.Command) {
+	cmd.Flags().Bool("demo", false, "first fill a brand-new database with a sample app (refuses one that is not empty)")
+}
+
+// runRoot is `flowgate` with no command: the editor when a person is at a
+// terminal, the list otherwise, so scripts that ran `flowgate` keep
+// getting text they can read.
+func runRoot(cmd *cobra.Command, args []string) error {
+	if err := fillDemoIfAsked(cmd); err != nil {
+		return err
+	}
+	if !jsonFlag(cmd) && interactive(cmd) {
+		return runEditor(cmd)
+	}
+	return runList(cmd, args)
+}
+
+func runEdit(cmd *cobra.Command, _ []string) error {
+	if !interactive(cmd) {
+		return fail(2, "the editor needs a terminal on stdin and stdout; in scripts use `flowgate list`, `show` and `set`")
+	}
+	if err := fillDemoIfAsked(cmd); err != nil {
+		return err
+	}
+	return runEditor(cmd)
+}
+
+func runEditor(cmd *cobra.Command) error {
+	s, err := openStore(cmd)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := ui.Run(cmd.Context(), s, ui.Options{}); err != nil {
+		return fail(2, "%v", err)
+	}
+	return nil
+}
+
+// fillDemoIfAsked runs --demo: the sample app goes into a new database
+// only, and a note goes to stderr so stdout stays the list.
+func fillDemoIfAsked(cmd *cobra.Command) error {
+	if demo, _ := cmd.Flags().GetBool("demo"); !demo {
+		return nil
+	}
+	s, err := openStore(cmd)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sum, err := ui.FillDemo(cmd.Context(), s, time.Now())
+	if err != nil {
+		return fail(2, "--demo: %v", err)
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "flowgate: filled %s with the demo app: %d workflows, %d tokens, %d calls\n",
+		s.Path(), sum.Workflows, sum.Tokens, sum.Calls)
+	return nil
+}
+
+// interactive reports whether both stdin and stdout are terminals.
+func interactive(cmd *cobra.Command) bool {
+	return isTerminal(cmd.InOrStdin()) && isTerminal(cmd.OutOrStdout())
+}
+
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	if !ok {
+		return false
+	}
+	return term.IsTerminal(file.Fd())
+}
+
