@@ -94,4 +94,3 @@ func isTerminal(f any) bool {
 	}
 	return term.IsTerminal(file.Fd())
 }
-
