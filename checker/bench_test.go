@@ -1,6 +1,10 @@
 package checker
 
 import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
 	"testing"
 )
 
@@ -28,6 +32,30 @@ func BenchmarkDecisionQueryToken(b *testing.B) {
 	for b.Loop() {
 		if res := c.Check(req); !res.Allowed {
 			b.Fatal(res.Decision)
+		}
+	}
+}
+
+// BenchmarkForwardAuthHandler is one /_flowgate/auth answer without the
+// network: decision, identity headers, call log queue and access log line.
+func BenchmarkForwardAuthHandler(b *testing.B) {
+	f := newFixture(b)
+	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	calls := NewCallLog(f.store, logger, DefaultCallQueue)
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	go calls.Run(runCtx)
+	h := f.checker(b, Options{Logger: logger, Calls: calls}).Handler(nil)
+	req := httptest.NewRequest("GET", AuthPath, nil)
+	req.Header.Set("X-Forwarded-Method", "POST")
+	req.Header.Set("X-Forwarded-Uri", "/api/1.1/wf/public-admin-post?customer=42")
+	req.Header.Set("Authorization", "Bearer "+f.admin)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != 200 {
+			b.Fatal(w.Code)
 		}
 	}
 }

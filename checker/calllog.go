@@ -31,7 +31,12 @@ type CallLog struct {
 // gateway's calls while a batch is written.
 const (
 	DefaultCallQueue = 16384
-	maxBatch         = 1000
+	maxBatch         = 2000
+	// batchLinger is how long the writer waits for more calls after the
+	// first one of a batch: calls reach the table at most this late, and
+	// a busy gateway writes a few large transactions a second instead of
+	// one small one per call.
+	batchLinger = 100 * time.Millisecond
 )
 
 // NewCallLog returns a call log writing to rec once Run is started.
@@ -65,6 +70,8 @@ func (l *CallLog) Written() uint64 { return l.written.Load() }
 func (l *CallLog) Run(ctx context.Context) {
 	batch := make([]store.Call, 0, maxBatch)
 	var reported uint64
+	linger := time.NewTimer(batchLinger)
+	linger.Stop()
 	for {
 		select {
 		case c := <-l.queue:
@@ -73,7 +80,21 @@ func (l *CallLog) Run(ctx context.Context) {
 			l.drain(batch)
 			return
 		}
-		batch = l.fill(batch)
+		linger.Reset(batchLinger)
+	collect:
+		for len(batch) < maxBatch {
+			select {
+			case c := <-l.queue:
+				batch = append(batch, c)
+			case <-linger.C:
+				break collect
+			case <-ctx.Done():
+				linger.Stop()
+				l.drain(batch)
+				return
+			}
+		}
+		linger.Stop()
 		l.write(batch)
 		batch = batch[:0]
 		if d := l.dropped.Load(); d != reported {

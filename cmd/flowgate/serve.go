@@ -38,6 +38,9 @@ func newServeCmd() *cobra.Command {
 	return cmd
 }
 
+// logFlushInterval bounds how late a log line reaches stderr.
+const logFlushInterval = 100 * time.Millisecond
+
 // shutdownGrace is how long in-flight calls get to finish after a signal.
 const shutdownGrace = 10 * time.Second
 
@@ -58,7 +61,9 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	}
 	defer s.Close()
 
-	logger := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
+	logOut := checker.NewLogWriter(cmd.ErrOrStderr(), logFlushInterval)
+	defer logOut.Close()
+	logger := slog.New(slog.NewJSONHandler(logOut, nil))
 	var proxy http.Handler // nil: answer allowed calls with the decision
 	if upstream != nil {
 		proxy = checker.NewProxy(upstream, logger)
