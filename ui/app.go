@@ -131,6 +131,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			// A burst of typed keys ("jjj" from key repeat) arrives as one
+			// message; each is its own keystroke.
+			cmds := make([]tea.Cmd, 0, len(msg.Runes))
+			for _, r := range msg.Runes {
+				var c tea.Cmd
+				m, c = m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+				m.syncKeys()
+				cmds = append(cmds, c)
+			}
+			cmd = tea.Batch(cmds...)
+			break
+		}
 		m, cmd = m.handleKey(msg)
 	case list.FilterMatchesMsg:
 		m.list, cmd = m.list.Update(msg)
@@ -195,7 +208,7 @@ func (m *Model) layout() {
 	}
 	m.help.Width = m.width
 	m.bodyHeight = max(3, m.height-headerHeight-1-m.helpHeight())
-	listW := max(30, min(52, m.width*2/5))
+	listW := max(34, min(56, m.width*9/20))
 	panelW := max(20, m.width-listW)
 	innerH := max(1, m.bodyHeight-2)
 	for i, base := range []lipgloss.Style{m.st.Pane, m.st.FocusedPane} {

@@ -107,8 +107,16 @@ func (m Model) welcomeView() string {
 		"",
 		st.Dim.Render("A new workflow is scheduled-only: nobody can call it over HTTP until you make it public."),
 	}
-	box := fitLines(lines, min(m.width-4, 90), m.bodyHeight)
-	return lipgloss.Place(m.width, m.bodyHeight, lipgloss.Center, lipgloss.Center, box)
+	// One left-aligned block, centred as a whole.
+	width := 0
+	for _, l := range lines {
+		width = max(width, lipgloss.Width(l))
+	}
+	width = min(width, m.width-4)
+	for i, l := range lines {
+		lines[i] = fit(l, width)
+	}
+	return lipgloss.Place(m.width, m.bodyHeight, lipgloss.Center, lipgloss.Center, strings.Join(lines, "\n"))
 }
 
 // padLines makes s exactly n lines tall.

@@ -27,10 +27,10 @@ func newCallsPage(st *Styles) callsPage {
 	return callsPage{st: st, grid: newGrid(st, "No calls logged yet: `flowgate serve` records them.",
 		column{title: "TIME", width: 19},
 		column{title: "WORKFLOW"},
-		column{title: "TOKEN", width: 18},
+		column{title: "TOKEN", width: 14},
 		column{title: "STATUS", width: 6, style: status},
 		column{title: "CODE", width: 18},
-		column{title: "FROM", width: 15},
+		column{title: "FROM", width: 15, optional: true},
 	)}
 }
 

@@ -50,7 +50,7 @@ func (d authDropdown) Update(msg tea.KeyMsg, km *KeyMap) (_ authDropdown, a mode
 
 // closedView is the one-line closed dropdown.
 func (d authDropdown) closedView(current model.Auth, st *Styles) string {
-	return st.Value.Render("[ " + current.Label() + " ▾ ]")
+	return st.Value.Render("[" + current.Label() + " ▾]")
 }
 
 // openLines draws the open dropdown: "(•)" marks the current choice, "›"

@@ -10,12 +10,17 @@ import (
 )
 
 // column is one column of a grid. A zero width shares what the fixed
-// columns leave; style, when set, colours a cell by its value.
+// columns leave; an optional column is dropped when the screen is too
+// narrow for it; style, when set, colours a cell by its value.
 type column struct {
-	title string
-	width int
-	style func(value string) (lipgloss.Style, bool)
+	title    string
+	width    int
+	optional bool
+	style    func(value string) (lipgloss.Style, bool)
 }
+
+// minFlex is the least a flexible column gets before optional columns go.
+const minFlex = 16
 
 // grid is the scrolling table of the review, history, tokens and calls
 // views. Rows are plain strings; only the rows on screen are formatted, so
@@ -42,25 +47,48 @@ func newGrid(st *Styles, empty string, cols ...column) grid {
 	return grid{st: st, cols: cols, widths: make([]int, len(cols)), empty: empty}
 }
 
-// setSize shares the width: fixed columns first, the rest to flexible ones.
+// setSize shares the width: fixed columns first, the rest to flexible
+// ones; optional columns (from the right) give way when that leaves a
+// flexible column too narrow. A dropped column has width 0.
 func (g *grid) setSize(w, h int) {
 	g.width, g.height = w, h
-	fixed, flex := 2, 0 // the cursor column
-	for _, c := range g.cols {
-		fixed += c.width + 1
-		if c.width == 0 {
-			flex++
+	drop := map[int]bool{}
+	for {
+		fixed, flex := 2, 0 // the cursor column
+		for i, c := range g.cols {
+			if drop[i] {
+				continue
+			}
+			fixed += c.width + 1
+			if c.width == 0 {
+				flex++
+			}
 		}
-	}
-	share := 0
-	if flex > 0 {
-		share = max(4, (w-fixed)/flex)
-	}
-	for i, c := range g.cols {
-		g.widths[i] = c.width
-		if c.width == 0 {
-			g.widths[i] = share
+		share := 0
+		if flex > 0 {
+			share = (w - fixed) / flex
 		}
+		last := -1
+		for i, c := range g.cols {
+			if c.optional && !drop[i] {
+				last = i
+			}
+		}
+		if flex > 0 && share < minFlex && last >= 0 {
+			drop[last] = true
+			continue
+		}
+		for i, c := range g.cols {
+			switch {
+			case drop[i]:
+				g.widths[i] = 0
+			case c.width == 0:
+				g.widths[i] = max(4, share)
+			default:
+				g.widths[i] = c.width
+			}
+		}
+		break
 	}
 	g.scroll()
 }
@@ -123,6 +151,9 @@ func (g grid) View() string {
 	var b strings.Builder
 	b.WriteString("  ")
 	for i, c := range g.cols {
+		if g.widths[i] == 0 {
+			continue
+		}
 		b.WriteString(g.st.TableHeader.Render(fit(c.title, g.widths[i])))
 		b.WriteString(" ")
 	}
@@ -142,6 +173,9 @@ func (g grid) View() string {
 		for i, v := range g.rows[r] {
 			if i >= len(g.cols) {
 				break
+			}
+			if g.widths[i] == 0 {
+				continue
 			}
 			cell := fit(v, g.widths[i])
 			switch style, ok := g.cellStyle(i, v); {

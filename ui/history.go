@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"flowgate/store"
@@ -10,11 +11,12 @@ import (
 // following it across renames: who changed which setting, from what to what,
 // and through which part of flowgate.
 type historyPage struct {
-	st   *Styles
-	grid grid
-	name string
-	err  error
-	seq  int
+	st      *Styles
+	grid    grid
+	name    string
+	changes []store.Change
+	seq     int
+	width   int
 }
 
 func newHistoryPage(st *Styles) historyPage {
@@ -22,7 +24,7 @@ func newHistoryPage(st *Styles) historyPage {
 		column{title: "WHEN", width: 19},
 		column{title: "FIELD", width: 20},
 		column{title: "CHANGE"},
-		column{title: "SOURCE", width: 18},
+		column{title: "SOURCE", width: 14, optional: true},
 	)}
 }
 
@@ -30,7 +32,7 @@ func newHistoryPage(st *Styles) historyPage {
 const timeLayout = "2006-01-02 15:04:05"
 
 func (p *historyPage) set(name string, changes []store.Change) {
-	p.name = name
+	p.name, p.changes = name, changes
 	rows := make([][]string, len(changes))
 	for i, c := range changes {
 		change := c.New
@@ -46,14 +48,23 @@ func (p *historyPage) set(name string, changes []store.Change) {
 	p.grid.setRows(rows)
 }
 
-func (p *historyPage) setSize(w, h int) { p.grid.setSize(w, max(2, h-2)) }
+func (p *historyPage) setSize(w, h int) {
+	p.width = w
+	p.grid.setSize(w, max(2, h-2-detailLines))
+}
 
 func (p historyPage) View() string {
 	title := "History"
 	if p.name != "" {
 		title = "History of " + p.name
 	}
-	return p.st.Heading.Render(title) + "\n\n" + p.grid.View()
+	detail := ""
+	if i := p.grid.selected(); i >= 0 {
+		c := p.changes[i]
+		detail = p.st.Heading.Render(c.Field) + ": " + p.grid.rows[i][2] + p.st.Dim.Render("  ("+p.grid.rows[i][3]+", "+c.Workflow+")")
+	}
+	return p.st.Heading.Render(title) + "\n\n" + p.grid.View() + "\n\n" +
+		fitLines(strings.Split(ansiWrap(detail, p.width-2), "\n"), p.width, detailLines-1)
 }
 
 // formatTime prints an optional time, or dash when absent.

@@ -14,7 +14,7 @@ import (
 // Panel geometry: "› [x] " before a label, and the width of a label column.
 const (
 	labelIndent = 6
-	labelWidth  = 16
+	labelWidth  = 15
 )
 
 // scheduledHint replaces the Authentication row while a workflow is not
@@ -73,7 +73,7 @@ func (p panel) View() string {
 			labelIndent, p.width, st.Warning)...)
 	}
 
-	add("", st.Heading.Render("If called now")+"  "+previewLine(w, st), "")
+	add("", st.Heading.Render("If called now"), "  "+previewLine(w, st), "")
 	add(st.Heading.Render("Parameters"))
 	add(parameterLines(w.Parameters, st)...)
 	return fitLines(lines, p.width, p.height)

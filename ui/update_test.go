@@ -19,7 +19,7 @@ func TestDropdownOnlyWhilePublicAndValueKept(t *testing.T) {
 	s := openStore(t)
 	create(t, s, spec{name: "hook", public: true, auth: model.AuthAdmin})
 	d := newDriver(t, s).selectName("hook")
-	assert.Contains(t, d.view(), "[ Admin only ▾ ]")
+	assert.Contains(t, d.view(), "[Admin only ▾]")
 
 	d.keys("tab") // focus "Expose as a public API workflow"
 	d.keys("space")
@@ -33,7 +33,7 @@ func TestDropdownOnlyWhilePublicAndValueKept(t *testing.T) {
 	assert.Equal(t, model.AuthAdmin, saved.Auth, "value kept in the database")
 
 	d.keys("space") // public again
-	assert.Contains(t, d.view(), "[ Admin only ▾ ]", "the kept value comes back")
+	assert.Contains(t, d.view(), "[Admin only ▾]", "the kept value comes back")
 	d.keys("ctrl+s")
 	saved = get(t, s, "hook")
 	assert.True(t, saved.Public)
@@ -77,7 +77,7 @@ func TestDropdownChooseAndEscape(t *testing.T) {
 	assert.Nil(t, d.m.ws.entries[d.m.list.selectedID()].draft)
 
 	d.keys("enter", "down", "enter")
-	assert.Contains(t, d.view(), "[ Admin only ▾ ]")
+	assert.Contains(t, d.view(), "[Admin only ▾]")
 	assert.Contains(t, d.view(), "anonymous 401 · user 403 · admin 200", "live preview from Decide")
 	d.keys("ctrl+s")
 	saved := get(t, s, "legacy")
