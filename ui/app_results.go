@@ -33,8 +33,8 @@ func (m Model) handleResult(msg tea.Msg) (Model, tea.Cmd) {
 			m.setStatus(statusError, msg.err.Error())
 			return m, next
 		}
-		if msg.gen == m.gen || m.loading {
-			return m, next
+		if m.loading || msg.gen == m.gen && m.loaded {
+			return m, next // nothing new (a failed first read is retried)
 		}
 		cmds := []tea.Cmd{next, m.reload()}
 		switch m.view {
