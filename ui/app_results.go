@@ -300,5 +300,8 @@ func (m Model) saved(msg savedMsg) (Model, tea.Cmd) {
 	if msg.quit && len(failed) == 0 && conflict == nil {
 		return m, tea.Quit
 	}
+	if len(saved) == 0 && conflict == nil {
+		return m, nil // nothing changed; keep the error on screen
+	}
 	return m, m.reload()
 }

@@ -448,3 +448,43 @@ func TestSmallTerminalFits(t *testing.T) {
 	}
 	assert.Contains(t, d.view(), "Admin only")
 }
+
+func TestWelcomeThenCreate(t *testing.T) {
+	s := openStore(t)
+	d := newDriver(t, s)
+	assert.Contains(t, d.view(), "Welcome to flowgate")
+	assert.Contains(t, d.view(), "flowgate import PATH")
+	d.keys("n").typeText("first").keys("enter")
+	assert.NotContains(t, d.view(), "Welcome to flowgate")
+	assert.Contains(t, d.view(), "1 workflows · 0 open · 0 users · 0 admins · 1 scheduled")
+	assert.Equal(t, "first", d.m.panel.w.Name)
+}
+
+func TestDatabaseErrorInStatusLine(t *testing.T) {
+	s := openStore(t)
+	create(t, s, spec{name: "wf"})
+	d := newDriver(t, s).selectName("wf")
+	d.keys("tab", "space")
+	require.NoError(t, s.Close())
+	d.keys("ctrl+s")
+	assert.Contains(t, d.view(), "Not saved:")
+	assert.Equal(t, []string{"wf"}, d.m.ws.unsavedNames(), "the edit is kept")
+	d.send(pollMsg{})
+	assert.Contains(t, d.view(), "read generation")
+}
+
+func TestResizeRelaysOut(t *testing.T) {
+	s := openStore(t)
+	create(t, s, spec{name: "wf"})
+	d := newDriver(t, s)
+	for _, size := range [][2]int{{80, 24}, {132, 43}, {100, 30}} {
+		d.send(teaSize(size[0], size[1]))
+		lines := strings.Split(d.view(), "\n")
+		assert.Len(t, lines, size[1])
+		for _, l := range lines {
+			assert.LessOrEqual(t, ansi.StringWidth(l), size[0])
+		}
+	}
+	d.send(teaSize(40, 10))
+	assert.Contains(t, d.view(), "needs a terminal of at least 60×12")
+}
