@@ -163,3 +163,18 @@ func TestKeyBurstIsSeveralKeystrokes(t *testing.T) {
 	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjj")})
 	require.Equal(t, "send-invoice", d.m.panel.w.Name)
 }
+
+// TestGoldenMigrated shows an imported workflow whose auth came from the
+// legacy checkbox: a "?" mark on its row and a hint to confirm the choice.
+func TestGoldenMigrated(t *testing.T) {
+	s := openStore(t)
+	goldenApp(t, s)
+	w := model.NewWorkflow("legacy-refund")
+	w.Public, w.Auth, w.AuthMigrated = true, model.LegacyAuth(false), true
+	_, err := s.CreateWorkflow(context.Background(), w, store.SourceImport)
+	require.NoError(t, err)
+	out := screen(t, s, func(tm *teatest.TestModel) {
+		press(tm, "j")
+	})
+	golden.RequireEqual(t, []byte(out))
+}

@@ -22,6 +22,11 @@ const (
 const scheduledHint = "Scheduled-only: not callable over HTTP, so authentication does not apply. " +
 	"Its choice is kept for when you make the workflow public again."
 
+// migratedHint sits under the Authentication row of a workflow whose value
+// came from the legacy checkbox: it asks a person to confirm it, which
+// clears the mark and the review's info finding.
+const migratedHint = "? Migrated from the old checkbox: choose it again to confirm."
+
 // View draws the panel's lines, cut to its size.
 func (p panel) View() string {
 	if !p.has {
@@ -54,6 +59,9 @@ func (p panel) View() string {
 			}
 		} else {
 			add(p.label(fieldAuth, "Authentication") + p.dropdown.closedView(w.Auth, st))
+		}
+		if w.AuthMigrated {
+			add(wrapIndented(migratedHint, labelIndent, p.width, st.Warning)...)
 		}
 	} else {
 		add(wrapIndented(scheduledHint, labelIndent, p.width, st.Dim)...)

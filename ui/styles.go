@@ -29,6 +29,7 @@ type Styles struct {
 	Method       lipgloss.Style
 	UnsavedMark  string
 	StaleMark    string
+	MigratedMark string
 
 	Heading     lipgloss.Style
 	Label       lipgloss.Style
@@ -96,6 +97,7 @@ func DefaultStyles() *Styles {
 	s.Method = lipgloss.NewStyle().Foreground(colorBlue)
 	s.UnsavedMark = lipgloss.NewStyle().Foreground(colorYellow).Render("●")
 	s.StaleMark = lipgloss.NewStyle().Foreground(colorRed).Render("!")
+	s.MigratedMark = lipgloss.NewStyle().Foreground(colorYellow).Render("?")
 
 	s.Heading = lipgloss.NewStyle().Bold(true)
 	s.Label = lipgloss.NewStyle()

@@ -49,19 +49,22 @@ func (e *entry) refreshRow() {
 	e.row.migrated = w.AuthMigrated
 }
 
-// rowMarks renders the two mark columns at the end of a row: unsaved edits,
-// and a change made elsewhere while editing. It is the one place a row's
-// marks are decided; a mark for settings that need a person's confirmation
-// (AuthMigrated, from the importer) belongs here too.
+// rowMarks renders the three mark columns at the end of a row: unsaved
+// edits, a change made elsewhere while editing, and an auth value migrated
+// from the legacy checkbox that no person has confirmed yet. It is the one
+// place a row's marks are decided.
 func rowMarks(r *row, st *Styles) string {
-	first, second := " ", " "
+	first, second, third := " ", " ", " "
 	if r.unsaved {
 		first = st.UnsavedMark
 	}
 	if r.stale {
 		second = st.StaleMark
 	}
-	return first + second
+	if r.migrated {
+		third = st.MigratedMark
+	}
+	return first + second + third
 }
 
 // rowDelegate draws one list row: cursor, name, exposure badge, method,
@@ -73,8 +76,8 @@ func (d rowDelegate) Height() int                         { return 1 }
 func (d rowDelegate) Spacing() int                        { return 0 }
 func (d rowDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
 
-// rowTail is the width after the name: " " badge " " method(4) " " marks(2).
-const rowTail = 1 + badgeWidth + 1 + 4 + 1 + 2
+// rowTail is the width after the name: " " badge " " method(4) " " marks(3).
+const rowTail = 1 + badgeWidth + 1 + 4 + 1 + 3
 
 func (d rowDelegate) Render(w io.Writer, m list.Model, index int, item list.Item) {
 	r, ok := item.(*row)
