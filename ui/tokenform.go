@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -121,7 +120,7 @@ func (f tokenForm) request() (store.NewToken, error) {
 		}
 	}
 	if s := strings.TrimSpace(f.inputs[2].Value()); s != "" {
-		d, err := parseLifetime(s)
+		d, err := model.ParseTokenLifetime(s)
 		if err != nil {
 			return nt, err
 		}
@@ -174,29 +173,6 @@ func (f tokenForm) ShortHelp() []key.Binding {
 	sw := formSwitch
 	sw.SetEnabled(f.focus == 0)
 	return []key.Binding{formNext, sw, withHelp(f.km.Accept, "create"), f.km.Cancel}
-}
-
-// parseLifetime reads a token lifetime the way `flowgate token create
-// --expires` does: a Go duration (90m, 12h) or a whole number of days (30d).
-func parseLifetime(s string) (time.Duration, error) {
-	bad := fmt.Errorf("invalid lifetime %q: use a number of days such as 30d, or hours such as 12h", s)
-	var d time.Duration
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(days)
-		if err != nil || n > 100*365 {
-			return 0, bad
-		}
-		d = time.Duration(n) * 24 * time.Hour
-	} else {
-		var err error
-		if d, err = time.ParseDuration(s); err != nil {
-			return 0, bad
-		}
-	}
-	if d <= 0 {
-		return 0, fmt.Errorf("invalid lifetime %q: it must be positive", s)
-	}
-	return d, nil
 }
 
 // secretDialog shows a new token's secret, the only time it can be seen:

@@ -76,8 +76,8 @@ func TestTokenBadInput(t *testing.T) {
 		{[]string{"token", "create", "--admin"}, "--name is required"},
 		{[]string{"token", "create", "--user", "", "--name", "x"}, "--user: the user id is empty"},
 		{[]string{"token", "create", "--user", "a b", "--name", "x"}, `invalid user id "a b"`},
-		{[]string{"token", "create", "--admin", "--name", "x", "--expires", "soon"}, `--expires: invalid duration "soon"`},
-		{[]string{"token", "create", "--admin", "--name", "x", "--expires", "-5d"}, `--expires: invalid duration "-5d"`},
+		{[]string{"token", "create", "--admin", "--name", "x", "--expires", "soon"}, `--expires: invalid lifetime "soon"`},
+		{[]string{"token", "create", "--admin", "--name", "x", "--expires", "-5d"}, `--expires: invalid lifetime "-5d"`},
 		{[]string{"token", "revoke", "tok_missing"}, `no token with id "tok_missing"`},
 		{[]string{"token", "revoke"}, "expected one token id"},
 	} {

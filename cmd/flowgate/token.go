@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -59,7 +58,7 @@ func runTokenCreate(cmd *cobra.Command, _ []string) error {
 		return fail(2, "--name is required: say who or what uses the token")
 	}
 	if s, _ := cmd.Flags().GetString("expires"); s != "" {
-		d, err := parseLifetime(s)
+		d, err := model.ParseTokenLifetime(s)
 		if err != nil {
 			return fail(2, "--expires: %v", err)
 		}
@@ -87,25 +86,6 @@ func runTokenCreate(cmd *cobra.Command, _ []string) error {
 	fmt.Fprintf(out, "expires: %s\n", timeOrDash(tok.ExpiresAt, "never"))
 	fmt.Fprintln(out, "This is the only time the token is shown: store it now (flowgate keeps only its hash).")
 	return nil
-}
-
-// parseLifetime reads a Go duration, or a whole number of days ("30d").
-func parseLifetime(s string) (time.Duration, error) {
-	var d time.Duration
-	var err error
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		n, perr := strconv.Atoi(days)
-		if perr != nil || n > 100*365 {
-			return 0, fmt.Errorf("invalid duration %q: use a number of days such as 30d, or hours such as 12h", s)
-		}
-		d = time.Duration(n) * 24 * time.Hour
-	} else if d, err = time.ParseDuration(s); err != nil {
-		return 0, fmt.Errorf("invalid duration %q: use a number of days such as 30d, or hours such as 12h", s)
-	}
-	if d <= 0 {
-		return 0, fmt.Errorf("invalid duration %q: it must be positive", s)
-	}
-	return d, nil
 }
 
 func newTokenListCmd() *cobra.Command {

@@ -1,0 +1,32 @@
+package model
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ParseTokenLifetime reads a token lifetime as both the CLI's --expires and
+// the editor's token form accept it: a Go duration (90m, 12h) or a whole
+// number of days (30d), positive and at most a hundred years.
+func ParseTokenLifetime(s string) (time.Duration, error) {
+	bad := fmt.Errorf("invalid lifetime %q: use a number of days such as 30d, or hours such as 12h", s)
+	var d time.Duration
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n > 100*365 {
+			return 0, bad
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, bad
+		}
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("invalid lifetime %q: it must be positive", s)
+	}
+	return d, nil
+}
