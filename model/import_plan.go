@@ -1,10 +1,7 @@
 package model
 
 import (
-	"fmt"
 	"sort"
-	"strconv"
-	"strings"
 )
 
 // PlanAction says what an import would do to one workflow.
@@ -20,12 +17,6 @@ const (
 	// settings; importing writes nothing for it.
 	PlanUnchanged
 )
-
-// FieldChange is one setting an import would change, shown as
-// "field: old → new" and named as in the change trail.
-type FieldChange struct {
-	Field, Old, New string
-}
 
 // PlanEntry is the import of one workflow.
 type PlanEntry struct {
@@ -77,7 +68,7 @@ func PlanImport(items []ImportItem, existing []Workflow) Plan {
 		}
 		e.Existing = ex
 		e.Result = merge(*ex, it)
-		e.Changes = diffSettings(*ex, e.Result)
+		e.Changes = DiffSettings(*ex, e.Result)
 		e.Action = PlanChanged
 		if len(e.Changes) == 0 {
 			e.Action = PlanUnchanged
@@ -103,43 +94,4 @@ func merge(ex Workflow, it ImportItem) Workflow {
 		out.AuthMigrated = in.AuthMigrated
 	}
 	return out
-}
-
-// diffSettings lists the settings that differ, in the change trail's field
-// names and value spelling.
-func diffSettings(old, new Workflow) []FieldChange {
-	var out []FieldChange
-	add := func(field, o, n string) {
-		if o != n {
-			out = append(out, FieldChange{field, o, n})
-		}
-	}
-	add("name", old.Name, new.Name)
-	add("public", strconv.FormatBool(old.Public), strconv.FormatBool(new.Public))
-	add("auth", string(old.Auth), string(new.Auth))
-	add("ignore_privacy_rules", strconv.FormatBool(old.IgnorePrivacyRules), strconv.FormatBool(new.IgnorePrivacyRules))
-	add("method", string(old.Method), string(new.Method))
-	add("description", strconv.Quote(old.Description), strconv.Quote(new.Description))
-	add("parameters", ParametersText(old.Parameters), ParametersText(new.Parameters))
-	add("auth_migrated", strconv.FormatBool(old.AuthMigrated), strconv.FormatBool(new.AuthMigrated))
-	return out
-}
-
-// ParametersText shows parameters on one line — "amount:number@body,
-// ids:text@query[]?" ([] a list, ? optional) — or "none".
-func ParametersText(ps []Parameter) string {
-	if len(ps) == 0 {
-		return "none"
-	}
-	parts := make([]string, len(ps))
-	for i, p := range ps {
-		parts[i] = fmt.Sprintf("%s:%s@%s", p.Key, p.Type, p.In)
-		if p.IsList {
-			parts[i] += "[]"
-		}
-		if p.Optional {
-			parts[i] += "?"
-		}
-	}
-	return strings.Join(parts, ", ")
 }

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"flowgate/model"
@@ -22,9 +20,6 @@ type Change struct {
 	Source   Source
 	Detail   string
 }
-
-// fieldChange is one field's old and new value, before it is stamped.
-type fieldChange struct{ field, old, new string }
 
 // History returns the change trail of one workflow (ignoring case), or of
 // all workflows when name is empty, newest first. For an existing workflow
@@ -60,10 +55,10 @@ func (s *Store) History(ctx context.Context, name string) ([]Change, error) {
 }
 
 // record appends changes to the trail inside the transaction.
-func (t *Tx) record(ctx context.Context, at time.Time, id int64, workflow string, changes ...fieldChange) error {
+func (t *Tx) record(ctx context.Context, at time.Time, id int64, workflow string, changes ...model.FieldChange) error {
 	for _, c := range changes {
 		_, err := t.tx.ExecContext(ctx, `INSERT INTO changes (at, workflow_id, workflow, field, old_value, new_value, source, detail)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, formatTime(at), id, workflow, c.field, c.old, c.new, t.source, t.Detail)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, formatTime(at), id, workflow, c.Field, c.Old, c.New, t.source, t.Detail)
 		if err != nil {
 			return fmt.Errorf("record change to %s: %w", workflow, err)
 		}
@@ -71,41 +66,8 @@ func (t *Tx) record(ctx context.Context, at time.Time, id int64, workflow string
 	return nil
 }
 
-// diff lists the fields that differ between the stored row and the new one,
-// with the names the CLI uses for them.
-func diff(old, new model.Workflow) []fieldChange {
-	var out []fieldChange
-	add := func(field, o, n string) {
-		if o != n {
-			out = append(out, fieldChange{field, o, n})
-		}
-	}
-	add("name", old.Name, new.Name)
-	add("public", strconv.FormatBool(old.Public), strconv.FormatBool(new.Public))
-	add("auth", string(old.Auth), string(new.Auth))
-	add("ignore_privacy_rules", strconv.FormatBool(old.IgnorePrivacyRules), strconv.FormatBool(new.IgnorePrivacyRules))
-	add("method", string(old.Method), string(new.Method))
-	add("description", old.Description, new.Description)
-	add("parameters", paramsText(old.Parameters), paramsText(new.Parameters))
-	add("auth_migrated", strconv.FormatBool(old.AuthMigrated), strconv.FormatBool(new.AuthMigrated))
-	return out
-}
 
 // summary is a one-line picture of a workflow's settings for the trail.
 func summary(w model.Workflow) string {
 	return fmt.Sprintf("public=%t auth=%s method=%s ignore_privacy_rules=%t", w.Public, w.Auth, w.Method, w.IgnorePrivacyRules)
-}
-
-func paramsText(ps []model.Parameter) string {
-	parts := make([]string, len(ps))
-	for i, p := range ps {
-		parts[i] = fmt.Sprintf("%s:%s@%s", p.Key, p.Type, p.In)
-		if p.IsList {
-			parts[i] += "[]"
-		}
-		if p.Optional {
-			parts[i] += "?"
-		}
-	}
-	return strings.Join(parts, ", ")
 }

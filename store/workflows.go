@@ -94,7 +94,7 @@ func (t *Tx) CreateWorkflow(ctx context.Context, w model.Workflow) (model.Workfl
 	if w.ID, err = res.LastInsertId(); err != nil {
 		return model.Workflow{}, err
 	}
-	if err := t.record(ctx, at, w.ID, w.Name, fieldChange{"workflow", "", "created: " + summary(w)}); err != nil {
+	if err := t.record(ctx, at, w.ID, w.Name, model.FieldChange{Field: "workflow", New: "created: " + summary(w)}); err != nil {
 		return model.Workflow{}, err
 	}
 	return w, nil
@@ -113,7 +113,7 @@ func (t *Tx) UpdateWorkflow(ctx context.Context, w model.Workflow) (model.Workfl
 	if err != nil {
 		return model.Workflow{}, err
 	}
-	changes := diff(current, w)
+	changes := model.DiffSettings(current, w)
 	if len(changes) == 0 {
 		return current, nil
 	}
@@ -155,7 +155,7 @@ func (t *Tx) DeleteWorkflow(ctx context.Context, w model.Workflow) error {
 	if _, err := t.tx.ExecContext(ctx, `DELETE FROM workflows WHERE id = ? AND version = ?`, w.ID, w.Version); err != nil {
 		return fmt.Errorf("delete workflow %s: %w", current.Name, err)
 	}
-	return t.record(ctx, now(), current.ID, current.Name, fieldChange{"workflow", summary(current), "deleted"})
+	return t.record(ctx, now(), current.ID, current.Name, model.FieldChange{Field: "workflow", Old: summary(current), New: "deleted"})
 }
 
 // currentFor reads the row w was loaded from and checks it is still at the

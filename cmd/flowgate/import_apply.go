@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -148,7 +149,7 @@ func printPlan(out io.Writer, plan model.Plan, opts importOptions) {
 			note := map[string]string{conflictFail: " (conflict)", conflictSkip: " (kept as it is: --on-conflict skip)"}[opts.onConflict]
 			fmt.Fprintln(out, "~ changed    "+e.Result.Name+note)
 			for _, c := range e.Changes {
-				fmt.Fprintf(out, "               %s: %s → %s\n", c.Field, c.Old, c.New)
+				fmt.Fprintf(out, "               %s: %s → %s\n", c.Field, planValue(c.Field, c.Old), planValue(c.Field, c.New))
 			}
 		case model.PlanUnchanged:
 			fmt.Fprintln(out, "= unchanged  "+e.Result.Name)
@@ -166,4 +167,13 @@ func printPlan(out io.Writer, plan model.Plan, opts importOptions) {
 		totals += " — dry run, nothing written"
 	}
 	fmt.Fprintln(out, totals)
+}
+
+// planValue quotes free text in the plan, so an empty or spaced description
+// is still visible; the other settings are single words.
+func planValue(field, v string) string {
+	if field == "description" {
+		return strconv.Quote(v)
+	}
+	return v
 }
