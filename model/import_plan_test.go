@@ -45,7 +45,7 @@ func TestPlanImportNewChangedUnchanged(t *testing.T) {
 		"= nightly-cleanup",
 		"+ refund-payment",
 		"~ send-invoice | auth: admin → user | auth_migrated: false → true",
-		`~ signup | description: "Signup" → "Sign a new user up"`,
+		`~ signup | description: Signup → Sign a new user up`,
 		"~ stripe-webhook | name: Stripe-Webhook → stripe-webhook",
 	}, planLines(plan))
 	assert.Equal(t, 4, plan.Count(PlanNew))
