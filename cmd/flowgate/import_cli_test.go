@@ -1,11 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
+	"bytes"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,20 +23,7 @@ var fixtures, _ = filepath.Abs(filepath.Join("..", "..", "model", "testdata", "i
 // the output and the change trail read as a user would type them.
 func runImportCLI(t *testing.T, db string, args ...string) cliResult {
 	t.Helper()
-	cmd := exec.Command(flowgateBin, append([]string{"--db", db}, args...)...)
-	cmd.Dir = fixtures
-	cmd.Env = append(os.Environ(), "FLOWGATE_DB=", "NO_COLOR=1")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		code = exit.ExitCode()
-	} else {
-		require.NoError(t, err)
-	}
-	return cliResult{stdout.String(), stderr.String(), code}
+	return runCLIIn(t, fixtures, db, args...)
 }
 
 func mustImport(t *testing.T, db string, args ...string) string {

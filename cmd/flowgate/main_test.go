@@ -41,7 +41,15 @@ type cliResult struct {
 // runCLI runs the binary against the database at db with args.
 func runCLI(t *testing.T, db string, args ...string) cliResult {
 	t.Helper()
+	return runCLIIn(t, "", db, args...)
+}
+
+// runCLIIn is runCLI from the working directory dir ("" for the test's own),
+// for commands whose arguments are relative paths.
+func runCLIIn(t *testing.T, dir, db string, args ...string) cliResult {
+	t.Helper()
 	cmd := exec.Command(flowgateBin, append([]string{"--db", db}, args...)...)
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "FLOWGATE_DB=", "NO_COLOR=1")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
