@@ -45,7 +45,7 @@ func BenchmarkForwardAuthHandler(b *testing.B) {
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	go calls.Run(runCtx)
-	h := f.checker(b, Options{Logger: logger, Calls: calls}).Handler(nil)
+	h := f.checker(b, Options{Logger: logger, AccessLog: io.Discard, Calls: calls}).Handler(nil)
 	req := httptest.NewRequest("GET", AuthPath, nil)
 	req.Header.Set("X-Forwarded-Method", "POST")
 	req.Header.Set("X-Forwarded-Uri", "/api/1.1/wf/public-admin-post?customer=42")

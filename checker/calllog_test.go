@@ -2,12 +2,15 @@ package checker
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,7 +23,7 @@ func TestCallsAreLoggedWithoutTokens(t *testing.T) {
 	var logs syncBuffer
 	logger := slog.New(slog.NewJSONHandler(&logs, nil))
 	calls := NewCallLog(f.store, logger, 100)
-	c := f.checker(t, Options{Logger: logger, Calls: calls, AllowQueryToken: true})
+	c := f.checker(t, Options{Logger: logger, AccessLog: &logs, Calls: calls, AllowQueryToken: true})
 	srv := httptest.NewServer(c.Handler(nil))
 	defer srv.Close()
 	runCtx, stop := context.WithCancel(ctx)
@@ -122,4 +125,23 @@ func TestCallLogFailedWriteIsCountedAndLogged(t *testing.T) {
 	l.Run(runCtx)
 	assert.Equal(t, uint64(1), l.Dropped())
 	assert.Contains(t, logs.String(), "database gone")
+}
+
+func TestAccessLineIsValidJSONForAnyMethod(t *testing.T) {
+	var out syncBuffer
+	l := &accessLog{out: &out}
+	res := &Result{Workflow: "send-invoice"}
+	res.Status, res.Code = 405, "method_not_allowed"
+	at := time.Date(2026, 11, 29, 4, 0, 0, 0, time.UTC)
+	l.write(at, "auth", "PO\"ST\n\xff<", res, "127.0.0.1:5000", 1500*time.Microsecond)
+
+	var line map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out.String()), &line), out.String())
+	assert.Equal(t, map[string]any{
+		"time": "2026-11-29T04:00:00Z", "level": "INFO", "msg": "call", "via": "auth",
+		"method": "PO\"ST\n\ufffd<", "workflow": "send-invoice", "decision": "deny", "status": float64(405),
+		"code": "method_not_allowed", "auth": res.Auth(), "token_id": "", "remote": "127.0.0.1:5000",
+		"duration_ms": 1.5,
+	}, line)
+	assert.True(t, strings.HasSuffix(out.String(), "}\n"), "one line")
 }

@@ -16,9 +16,10 @@ type Options struct {
 	AllowQueryToken bool
 	// Now is the clock token expiry is checked against; nil means time.Now.
 	Now func() time.Time
-	// Logger receives reload messages and one access line per call; nil
-	// discards them.
+	// Logger receives reload messages; nil discards them.
 	Logger *slog.Logger
+	// AccessLog receives one JSON line per call; nil writes none.
+	AccessLog io.Writer
 	// Calls, when set, receives every decision for the call log.
 	Calls *CallLog
 }
@@ -31,6 +32,7 @@ type Checker struct {
 	allowQueryToken bool
 	now             func() time.Time
 	log             *slog.Logger
+	access          *accessLog
 	calls           *CallLog
 }
 
@@ -43,6 +45,9 @@ func New(opts Options) *Checker {
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.AccessLog != nil {
+		c.access = &accessLog{out: opts.AccessLog}
 	}
 	return c
 }

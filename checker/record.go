@@ -1,8 +1,6 @@
 package checker
 
 import (
-	"context"
-	"log/slog"
 	"time"
 
 	"flowgate/store"
@@ -17,26 +15,11 @@ func (c *Checker) recordCall(res *Result, remote string, at time.Time) {
 		Status: res.Status, Code: res.Code, RemoteAddr: remote})
 }
 
-// logAccess writes the access line of one call. It names the token by id
-// only: the secret is never logged.
+// logAccess writes the access line of one call, if there is an access log.
 func (c *Checker) logAccess(via, method string, res *Result, remote string, start time.Time) {
-	if !c.log.Enabled(context.Background(), slog.LevelInfo) {
+	if c.access == nil {
 		return
 	}
-	decision := "deny"
-	if res.Allowed {
-		decision = "allow"
-	}
-	c.log.LogAttrs(context.Background(), slog.LevelInfo, "call",
-		slog.String("via", via),
-		slog.String("method", method),
-		slog.String("workflow", res.Workflow),
-		slog.String("decision", decision),
-		slog.Int("status", res.Status),
-		slog.String("code", res.Code),
-		slog.String("auth", res.Auth()),
-		slog.String("token_id", res.Credential.TokenID),
-		slog.String("remote", remote),
-		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
-	)
+	now := time.Now()
+	c.access.write(now, via, method, res, remote, now.Sub(start))
 }

@@ -69,7 +69,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		proxy = checker.NewProxy(upstream, logger)
 	}
 	calls := checker.NewCallLog(s, logger, checker.DefaultCallQueue)
-	c := checker.New(checker.Options{AllowQueryToken: !noQuery, Logger: logger, Calls: calls})
+	c := checker.New(checker.Options{AllowQueryToken: !noQuery, Logger: logger, AccessLog: logOut, Calls: calls})
 	if err := c.Load(cmd.Context(), s); err != nil {
 		return fail(2, "cannot start: %v", err)
 	}
