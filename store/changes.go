@@ -66,7 +66,6 @@ func (t *Tx) record(ctx context.Context, at time.Time, id int64, workflow string
 	return nil
 }
 
-
 // summary is a one-line picture of a workflow's settings for the trail.
 func summary(w model.Workflow) string {
 	return fmt.Sprintf("public=%t auth=%s method=%s ignore_privacy_rules=%t", w.Public, w.Auth, w.Method, w.IgnorePrivacyRules)
