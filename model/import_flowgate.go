@@ -185,30 +185,11 @@ func boolField(obj map[string]any, key string) (bool, error) {
 }
 
 func exportedParameters(v any) ([]Parameter, error) {
-	if v == nil {
-		return []Parameter{}, nil
-	}
-	list, ok := v.([]any)
-	if !ok {
-		return nil, fmt.Errorf("parameters: unexpected value %s (want an array)", jsonText(v))
-	}
-	out := make([]Parameter, 0, len(list))
-	for i, e := range list {
-		obj, ok := e.(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("parameter %d: unexpected value %s (want an object)", i+1, jsonText(e))
-		}
-		p, err := exportedParameter(obj)
-		if err != nil {
-			return nil, fmt.Errorf("parameter %d: %w", i+1, err)
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	return parameterArray(v, exportedParameter)
 }
 
 func exportedParameter(obj map[string]any) (p Parameter, err error) {
-	if err := onlyKeys(obj, parameterKeys); err != nil {
+	if err = onlyKeys(obj, parameterKeys); err != nil {
 		return p, err
 	}
 	if p.Key, err = text(obj, "key"); err != nil {

@@ -143,3 +143,28 @@ func legacyAuthField(obj map[string]any) (auth Auth, migrated bool, err error) {
 	}
 	return "", false, fmt.Errorf(`auth_unecessary: unexpected value %s (want true, false or "admin_only")`, jsonText(v))
 }
+
+// parameterArray reads a JSON array of parameter objects with parse, naming
+// the 1-based position of a bad one. A missing array is no parameters.
+func parameterArray(v any, parse func(map[string]any) (Parameter, error)) ([]Parameter, error) {
+	if v == nil {
+		return []Parameter{}, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("parameters: unexpected value %s (want an array)", jsonText(v))
+	}
+	out := make([]Parameter, 0, len(list))
+	for i, e := range list {
+		obj, ok := e.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("parameter %d: unexpected value %s (want an object)", i+1, jsonText(e))
+		}
+		p, err := parse(obj)
+		if err != nil {
+			return nil, fmt.Errorf("parameter %d: %w", i+1, err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}

@@ -69,29 +69,10 @@ func metaItem(file string, i int, v any) (ImportItem, error) {
 // metaParameters reads [{key, value, optional, param_in}] (and is_list,
 // which flowgate's own meta export adds).
 func metaParameters(v any) ([]Parameter, error) {
-	if v == nil {
-		return []Parameter{}, nil
-	}
-	list, ok := v.([]any)
-	if !ok {
-		return nil, fmt.Errorf("parameters: unexpected value %s (want an array)", jsonText(v))
-	}
-	out := make([]Parameter, 0, len(list))
-	for i, e := range list {
-		p, err := metaParameter(e)
-		if err != nil {
-			return nil, fmt.Errorf("parameter %d: %w", i+1, err)
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	return parameterArray(v, metaParameter)
 }
 
-func metaParameter(v any) (Parameter, error) {
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return Parameter{}, fmt.Errorf("unexpected value %s (want an object)", jsonText(v))
-	}
+func metaParameter(obj map[string]any) (Parameter, error) {
 	var p Parameter
 	var err error
 	if p.Key, err = text(obj, "key"); err != nil {
