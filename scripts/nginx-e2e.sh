@@ -19,24 +19,7 @@ if ! command -v nginx >/dev/null || ! command -v curl >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light curl >/dev/null
 fi
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap "exit 130" INT TERM
-
-# free_port prints a loopback port nothing listens on.
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 30000))
-    (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
+. scripts/lib.sh
 
 echo "== building flowgate"
 go build -o "$work/flowgate" ./cmd/flowgate
