@@ -31,24 +31,13 @@ var gatewayMisconfigured = model.Decision{Status: 503, Code: model.CodeUnavailab
 // serveForwardAuth answers Traefik, Caddy and Envoy: 200 with the identity
 // headers, or the denial with its real status, challenge and body.
 func (c *Checker) serveForwardAuth(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
 	var req Request
 	if rest, ok := strings.CutPrefix(escapedPath(r), AuthPath); ok && rest != "" {
 		req = Request{Method: r.Method, Path: rest, RawQuery: r.URL.RawQuery}
 	} else {
 		req = originalRequest(r.Header.Get("X-Forwarded-Method"), r.Header.Get("X-Forwarded-Uri"))
 	}
-	res := c.checkForwarded(&req, r)
-	remote := forwardedClient(r)
-	c.recordCall(&res, remote, start)
-	if res.Allowed {
-		setIdentityHeaders(w.Header(), &res)
-		setForwardQuery(w.Header(), &req)
-		w.WriteHeader(http.StatusOK)
-	} else {
-		writeDenial(w, &res)
-	}
-	c.logAccess("auth", req.Method, &res, remote, start)
+	c.answerGateway(w, r, "auth", &req)
 }
 
 // serveNginxAuth answers nginx auth_request, which turns any status but
@@ -56,29 +45,47 @@ func (c *Checker) serveForwardAuth(w http.ResponseWriter, r *http.Request) {
 // 401 and every other denial 403, with the real status and code in
 // X-Flowgate-Status and X-Flowgate-Code.
 func (c *Checker) serveNginxAuth(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
 	req := originalRequest(r.Header.Get("X-Original-Method"), r.Header.Get("X-Original-URI"))
-	res := c.checkForwarded(&req, r)
+	c.answerGateway(w, r, "nginx-auth", &req)
+}
+
+// writeNginxDenial maps a denial onto the two statuses nginx passes on and
+// carries the real status, code and body in headers.
+func writeNginxDenial(w http.ResponseWriter, res *Result) {
+	status := http.StatusForbidden
+	if res.Status == http.StatusBadRequest || res.Status == http.StatusUnauthorized {
+		status = http.StatusUnauthorized
+	}
+	h := w.Header()
+	h.Set(HeaderStatus, strconv.Itoa(res.Status))
+	h.Set(HeaderCode, res.Code)
+	// nginx drops an auth_request body; the header lets its error_page
+	// give the client the real body (see docs/gateways.md).
+	h.Set(HeaderBody, string(bytes.TrimSpace(DenialJSON(res.Decision))))
+	writeDenialAs(w, res, status)
+}
+
+// answerGateway is what every forward-auth endpoint does with the call a
+// gateway asks about: decide it, queue it for the call log, answer 200 with
+// the identity headers and the query to forward, or the denial in the
+// gateway's own way (nginx's for via "nginx-auth"), and write the access
+// line. A switch rather than a denial callback keeps the result on the
+// stack: this is the request path.
+func (c *Checker) answerGateway(w http.ResponseWriter, r *http.Request, via string, req *Request) {
+	start := time.Now()
+	res := c.checkForwarded(req, r)
 	remote := forwardedClient(r)
 	c.recordCall(&res, remote, start)
 	if res.Allowed {
 		setIdentityHeaders(w.Header(), &res)
-		setForwardQuery(w.Header(), &req)
+		setForwardQuery(w.Header(), req)
 		w.WriteHeader(http.StatusOK)
+	} else if via == "nginx-auth" {
+		writeNginxDenial(w, &res)
 	} else {
-		status := http.StatusForbidden
-		if res.Status == http.StatusBadRequest || res.Status == http.StatusUnauthorized {
-			status = http.StatusUnauthorized
-		}
-		h := w.Header()
-		h.Set(HeaderStatus, strconv.Itoa(res.Status))
-		h.Set(HeaderCode, res.Code)
-		// nginx drops an auth_request body; the header lets its error_page
-		// give the client the real body (see docs/gateways.md).
-		h.Set(HeaderBody, string(bytes.TrimSpace(DenialJSON(res.Decision))))
-		writeDenialAs(w, &res, status)
+		writeDenial(w, &res)
 	}
-	c.logAccess("nginx-auth", req.Method, &res, remote, start)
+	c.logAccess(via, req.Method, &res, remote, start)
 }
 
 // setForwardQuery tells the gateway which query to forward: the original
