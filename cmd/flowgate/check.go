@@ -38,15 +38,11 @@ func runCheck(cmd *cobra.Command, args []string) error {
 		}
 		token = strings.TrimSpace(line)
 	}
-	s, err := openExistingStore(cmd)
+	s, w, err := openWorkflow(cmd, args[0])
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	w, err := getWorkflow(cmd, s, args[0])
-	if err != nil {
-		return err
-	}
 	if method == "" {
 		method = string(w.Method)
 	}

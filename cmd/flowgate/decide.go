@@ -39,15 +39,11 @@ func runDecide(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := openStore(cmd)
+	s, w, err := openWorkflow(cmd, args[0])
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	w, err := getWorkflow(cmd, s, args[0])
-	if err != nil {
-		return err
-	}
 	if method == "" {
 		method = string(w.Method)
 	}

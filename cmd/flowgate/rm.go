@@ -18,15 +18,11 @@ func newRmCmd() *cobra.Command {
 }
 
 func runRm(cmd *cobra.Command, args []string) error {
-	s, err := openStore(cmd)
+	s, w, err := openWorkflow(cmd, args[0])
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	w, err := getWorkflow(cmd, s, args[0])
-	if err != nil {
-		return err
-	}
 	if err := s.DeleteWorkflow(cmd.Context(), w, store.SourceCLI); err != nil {
 		return dbError(err)
 	}

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"os"
 
 	"github.com/spf13/cobra"
 
+	"flowgate/model"
 	"flowgate/store"
 )
 
@@ -55,6 +57,37 @@ func openStore(cmd *cobra.Command) (*store.Store, error) {
 		return nil, fail(2, "%v", err)
 	}
 	return s, nil
+}
+
+// openExistingStore opens --db for commands that must not create an empty
+// database: the runtime commands (a checker started on a mistyped path would
+// otherwise deny everything with no hint why) and those acting on one named
+// workflow, which cannot exist in a database that does not.
+func openExistingStore(cmd *cobra.Command) (*store.Store, error) {
+	path, _ := cmd.Flags().GetString("db")
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fail(2, "database %s does not exist (pass --db, or create workflows with `flowgate add`)", path)
+		}
+		return nil, fail(2, "database %s: %v", path, err)
+	}
+	return openStore(cmd)
+}
+
+// openWorkflow opens the existing database and loads the named workflow:
+// the first step of every command that acts on one workflow (show, set, rm,
+// decide, check). The caller closes the store.
+func openWorkflow(cmd *cobra.Command, name string) (*store.Store, model.Workflow, error) {
+	s, err := openExistingStore(cmd)
+	if err != nil {
+		return nil, model.Workflow{}, err
+	}
+	w, err := getWorkflow(cmd, s, name)
+	if err != nil {
+		s.Close()
+		return nil, model.Workflow{}, err
+	}
+	return s, w, nil
 }
 
 // noArgs refuses stray arguments with the command's usage in the message.

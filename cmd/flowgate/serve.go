@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"flowgate/checker"
-	"flowgate/store"
 )
 
 func newServeCmd() *cobra.Command {
@@ -114,18 +113,4 @@ func upstreamName(u *url.URL) string {
 		return "none"
 	}
 	return u.Redacted()
-}
-
-// openExistingStore opens --db for the runtime commands, which must not
-// create an empty database: a checker started on a mistyped path would
-// otherwise deny everything with no hint why.
-func openExistingStore(cmd *cobra.Command) (*store.Store, error) {
-	path, _ := cmd.Flags().GetString("db")
-	if _, err := os.Stat(path); err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fail(2, "database %s does not exist (pass --db, or create workflows with `flowgate add`)", path)
-		}
-		return nil, fail(2, "database %s: %v", path, err)
-	}
-	return openStore(cmd)
 }

@@ -23,15 +23,11 @@ func newSetCmd() *cobra.Command {
 }
 
 func runSet(cmd *cobra.Command, args []string) error {
-	s, err := openStore(cmd)
+	s, w, err := openWorkflow(cmd, args[0])
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	w, err := getWorkflow(cmd, s, args[0])
-	if err != nil {
-		return err
-	}
 	given, err := applySettingFlags(cmd, &w)
 	if err != nil {
 		return err

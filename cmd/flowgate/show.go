@@ -22,15 +22,11 @@ func newShowCmd() *cobra.Command {
 }
 
 func runShow(cmd *cobra.Command, args []string) error {
-	s, err := openStore(cmd)
+	s, w, err := openWorkflow(cmd, args[0])
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	w, err := getWorkflow(cmd, s, args[0])
-	if err != nil {
-		return err
-	}
 	out := cmd.OutOrStdout()
 	if jsonFlag(cmd) {
 		return writeJSON(out, toJSON(w))

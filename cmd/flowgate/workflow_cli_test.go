@@ -174,6 +174,14 @@ func TestDatabaseErrorsNameThePath(t *testing.T) {
 	assert.Equal(t, 2, r.Code)
 	assert.Equal(t, "flowgate: "+notDB+" is not a flowgate database (not an SQLite file); it was left untouched\n", r.Stderr)
 
+	missing := dir + "/typo.db"
+	for _, args := range [][]string{{"show", "x"}, {"set", "x", "--public"}, {"rm", "x"}, {"decide", "x"}, {"check", "x"}} {
+		r = runCLI(t, missing, args...)
+		assert.Equal(t, 2, r.Code, "%v", args)
+		assert.Equal(t, "flowgate: database "+missing+" does not exist (pass --db, or create workflows with `flowgate add`)\n", r.Stderr, "%v", args)
+		assert.NoFileExists(t, missing, "a command on one workflow never creates a database")
+	}
+
 	r = runCLI(t, dir+"/missing-dir/x.db", "list")
 	assert.Equal(t, 2, r.Code)
 	assert.Contains(t, r.Stderr, "missing-dir/x.db")
