@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"flowgate/importer"
 	"flowgate/model"
 )
 
@@ -25,8 +26,8 @@ func newExportCmd() *cobra.Command {
 func runExport(cmd *cobra.Command, _ []string) error {
 	format, _ := cmd.Flags().GetString("format")
 	encode := map[string]func([]model.Workflow) ([]byte, error){
-		"flowgate": model.ExportFlowgate,
-		"meta":     model.ExportMeta,
+		"flowgate": importer.ExportFlowgate,
+		"meta":     importer.ExportMeta,
 	}[format]
 	if encode == nil {
 		return fail(2, "--format: invalid value %q: use flowgate or meta", format)

@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"flowgate/model"
+	"flowgate/importer"
 )
 
 func newImportCmd() *cobra.Command {
@@ -56,7 +56,7 @@ func runImport(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	items, duplicates := model.CheckDuplicates(items)
+	items, duplicates := importer.CheckDuplicates(items)
 	problems = append(problems, duplicates...)
 	out := cmd.OutOrStdout()
 	if len(problems) > 0 && !skipInvalid {
@@ -85,11 +85,11 @@ func runImport(cmd *cobra.Command, args []string) error {
 // readImportInputs parses every path. A path that cannot be read stops the
 // import (it is a typo, not an item to skip); everything wrong inside a
 // file is a problem for the caller to report or skip.
-func readImportInputs(paths []string) ([]model.ImportItem, []model.ImportProblem, error) {
-	var items []model.ImportItem
-	var problems []model.ImportProblem
+func readImportInputs(paths []string) ([]importer.Item, []importer.Problem, error) {
+	var items []importer.Item
+	var problems []importer.Problem
 	add := func(name string, data []byte) {
-		its, ps := model.ParseImport(name, data)
+		its, ps := importer.Parse(name, data)
 		items, problems = append(items, its...), append(problems, ps...)
 	}
 	for _, path := range paths {
@@ -123,7 +123,7 @@ func readImportInputs(paths []string) ([]model.ImportItem, []model.ImportProblem
 			if err != nil {
 				return err
 			}
-			if ext == ".js" && !model.IsJSModule(data) {
+			if ext == ".js" && !importer.IsJSModule(data) {
 				return nil // a script beside the elements, not an element
 			}
 			add(name, data)

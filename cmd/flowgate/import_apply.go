@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"flowgate/importer"
 	"flowgate/model"
 	"flowgate/store"
 )
@@ -22,7 +23,7 @@ type importOptions struct {
 	skippedInvalid int
 }
 
-func importWorkflows(cmd *cobra.Command, items []model.ImportItem, opts importOptions) error {
+func importWorkflows(cmd *cobra.Command, items []importer.Item, opts importOptions) error {
 	path, _ := cmd.Flags().GetString("db")
 	return importInto(cmd.Context(), path, items, opts, cmd.OutOrStdout())
 }
@@ -31,7 +32,7 @@ func importWorkflows(cmd *cobra.Command, items []model.ImportItem, opts importOp
 // plan is made inside the write transaction, so nobody can change a
 // workflow between the plan being shown and it being carried out; a dry run
 // only reads, and does not even create a missing database.
-func importInto(ctx context.Context, path string, items []model.ImportItem, opts importOptions, out io.Writer) error {
+func importInto(ctx context.Context, path string, items []importer.Item, opts importOptions, out io.Writer) error {
 	if opts.dryRun {
 		existing, err := readExisting(ctx, path)
 		if err != nil {
@@ -84,10 +85,10 @@ func readExisting(ctx context.Context, path string) ([]model.Workflow, error) {
 // planAndProve prints the plan and the proof, and returns an error — so
 // that nothing is written — when the proof fails or, with --on-conflict
 // fail, when an existing workflow differs.
-func planAndProve(items []model.ImportItem, existing []model.Workflow, opts importOptions, out io.Writer) (model.Plan, error) {
-	plan := model.PlanImport(items, existing)
+func planAndProve(items []importer.Item, existing []model.Workflow, opts importOptions, out io.Writer) (importer.Plan, error) {
+	plan := importer.NewPlan(items, existing)
 	printPlan(out, plan, opts)
-	proof := model.ProveImport(items)
+	proof := importer.Prove(items)
 	if !proof.Preserved() {
 		fmt.Fprintf(out, "behaviour NOT preserved: %s differ:\n", plural(len(proof.Mismatches), "case"))
 		var names []string
@@ -101,10 +102,10 @@ func planAndProve(items []model.ImportItem, existing []model.Workflow, opts impo
 			plural(len(names), "workflow"), strings.Join(names, ", "))
 	}
 	fmt.Fprintf(out, "behaviour preserved: %s × %d cases\n", plural(proof.Workflows, "workflow"), proof.Cases)
-	if changed := plan.Count(model.PlanChanged); changed > 0 && opts.onConflict == conflictFail {
+	if changed := plan.Count(importer.PlanChanged); changed > 0 && opts.onConflict == conflictFail {
 		var names []string
 		for _, e := range plan.Entries {
-			if e.Action == model.PlanChanged {
+			if e.Action == importer.PlanChanged {
 				names = append(names, e.Existing.Name)
 			}
 		}
@@ -117,14 +118,14 @@ func planAndProve(items []model.ImportItem, existing []model.Workflow, opts impo
 
 // writePlan creates the new workflows and, with --on-conflict replace,
 // overwrites the changed ones; each change row names the file it came from.
-func writePlan(ctx context.Context, tx *store.Tx, plan model.Plan, opts importOptions) error {
+func writePlan(ctx context.Context, tx *store.Tx, plan importer.Plan, opts importOptions) error {
 	for _, e := range plan.Entries {
 		tx.Detail = e.Item.File
 		var err error
 		switch {
-		case e.Action == model.PlanNew:
+		case e.Action == importer.PlanNew:
 			_, err = tx.CreateWorkflow(ctx, e.Result)
-		case e.Action == model.PlanChanged && opts.onConflict == conflictReplace:
+		case e.Action == importer.PlanChanged && opts.onConflict == conflictReplace:
 			_, err = tx.UpdateWorkflow(ctx, e.Result)
 		}
 		if err != nil {
@@ -136,28 +137,28 @@ func writePlan(ctx context.Context, tx *store.Tx, plan model.Plan, opts importOp
 
 // printPlan shows one line per workflow — "+ new", "~ changed" with each
 // "field: old → new", "= unchanged" — then the totals.
-func printPlan(out io.Writer, plan model.Plan, opts importOptions) {
+func printPlan(out io.Writer, plan importer.Plan, opts importOptions) {
 	for _, e := range plan.Entries {
 		switch e.Action {
-		case model.PlanNew:
+		case importer.PlanNew:
 			line := "+ new        " + describe(e.Result)
 			if e.Result.AuthMigrated {
 				line += " (auth from the old checkbox)"
 			}
 			fmt.Fprintln(out, line)
-		case model.PlanChanged:
+		case importer.PlanChanged:
 			note := map[string]string{conflictFail: " (conflict)", conflictSkip: " (kept as it is: --on-conflict skip)"}[opts.onConflict]
 			fmt.Fprintln(out, "~ changed    "+e.Result.Name+note)
 			for _, c := range e.Changes {
 				fmt.Fprintf(out, "               %s: %s → %s\n", c.Field, planValue(c.Field, c.Old), planValue(c.Field, c.New))
 			}
-		case model.PlanUnchanged:
+		case importer.PlanUnchanged:
 			fmt.Fprintln(out, "= unchanged  "+e.Result.Name)
 		}
 	}
 	totals := fmt.Sprintf("plan: %d new, %d changed, %d unchanged",
-		plan.Count(model.PlanNew), plan.Count(model.PlanChanged), plan.Count(model.PlanUnchanged))
-	if n := plan.Count(model.PlanChanged); n > 0 && opts.onConflict == conflictSkip {
+		plan.Count(importer.PlanNew), plan.Count(importer.PlanChanged), plan.Count(importer.PlanUnchanged))
+	if n := plan.Count(importer.PlanChanged); n > 0 && opts.onConflict == conflictSkip {
 		totals += fmt.Sprintf(" (%d changed kept as %s)", n, pick(n == 1, "it is", "they are"))
 	}
 	if opts.skippedInvalid > 0 {

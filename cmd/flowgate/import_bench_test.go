@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"flowgate/model"
+	"flowgate/importer"
 )
 
 // benchAppExport writes a Bubble app export of about 300 KB: n APIEvents
@@ -59,7 +59,7 @@ func BenchmarkImport300KBIntoEmptyDB(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		items, problems := model.ParseImport("bench.json", data)
+		items, problems := importer.Parse("bench.json", data)
 		if len(problems) > 0 || len(items) != benchWorkflows {
 			b.Fatalf("%d items, problems %v", len(items), problems)
 		}
@@ -80,14 +80,14 @@ func BenchmarkImport300KBIntoEmptyDB(b *testing.B) {
 func BenchmarkImport300KBAgain(b *testing.B) {
 	data := benchAppExport(benchWorkflows)
 	db := filepath.Join(b.TempDir(), "again.db")
-	items, _ := model.ParseImport("bench.json", data)
+	items, _ := importer.Parse("bench.json", data)
 	ctx := context.Background()
 	if err := importInto(ctx, db, items, importOptions{onConflict: conflictFail}, io.Discard); err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		items, _ := model.ParseImport("bench.json", data)
+		items, _ := importer.Parse("bench.json", data)
 		if err := importInto(ctx, db, items, importOptions{onConflict: conflictFail}, io.Discard); err != nil {
 			b.Fatal(err)
 		}

@@ -12,12 +12,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"flowgate/importer"
 	"flowgate/model"
 	"flowgate/store"
 )
 
-// fixtures are the import inputs, kept beside the parser in model.
-var fixtures, _ = filepath.Abs(filepath.Join("..", "..", "model", "testdata", "import"))
+// fixtures are the import inputs, kept beside the parser in importer.
+var fixtures, _ = filepath.Abs(filepath.Join("..", "..", "importer", "testdata"))
 
 // runImportCLI runs the binary inside the fixtures folder, so file names in
 // the output and the change trail read as a user would type them.
@@ -268,7 +269,7 @@ func TestImportedWorkflowsAreReviewedUntilAuthIsSet(t *testing.T) {
 func TestImportRefusesWhenTheMappingIsBroken(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(fixtures, "app-export.json"))
 	require.NoError(t, err)
-	items, problems := model.ParseImport("app-export.json", data)
+	items, problems := importer.Parse("app-export.json", data)
 	require.Empty(t, problems)
 	for i, it := range items {
 		if checked, isBool := it.Source.Auth.(bool); isBool {

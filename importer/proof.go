@@ -1,8 +1,10 @@
-package model
+package importer
 
 import (
 	"fmt"
 	"strings"
+
+	"flowgate/model"
 )
 
 // ProofCredentials and ProofMethods span the cases the import proof tries on
@@ -10,7 +12,7 @@ import (
 // have and four it never has (each of which must be refused), giving
 // 5 × 6 = 30 cases per workflow.
 var (
-	ProofCredentials = []CredentialKind{CredentialNone, CredentialMalformed, CredentialInvalid, CredentialUser, CredentialAdmin}
+	ProofCredentials = []model.CredentialKind{model.CredentialNone, model.CredentialMalformed, model.CredentialInvalid, model.CredentialUser, model.CredentialAdmin}
 	ProofMethods     = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}
 )
 
@@ -35,12 +37,12 @@ func (o Outcome) String() string {
 	return fmt.Sprintf("deny %d %s", o.Status, o.Code)
 }
 
-// ProofMismatch is one case where the imported settings would answer a call
+// Mismatch is one case where the imported settings would answer a call
 // differently from the source.
-type ProofMismatch struct {
+type Mismatch struct {
 	Workflow   string
 	File       string
-	Credential CredentialKind
+	Credential model.CredentialKind
 	Method     string
 	// IfExposed is set for a case tried as if the workflow were public: a
 	// scheduled-only workflow keeps its Auth for when it is exposed again,
@@ -51,7 +53,7 @@ type ProofMismatch struct {
 }
 
 // String is the mismatch as one line for the proof report.
-func (m ProofMismatch) String() string {
+func (m Mismatch) String() string {
 	s := fmt.Sprintf("%s (%s): credential %s, %s", m.Workflow, m.File, m.Credential, m.Method)
 	if m.IfExposed {
 		s += ", if exposed"
@@ -63,18 +65,18 @@ func (m ProofMismatch) String() string {
 type Proof struct {
 	Workflows  int
 	Cases      int // per workflow
-	Mismatches []ProofMismatch
+	Mismatches []Mismatch
 }
 
 // Preserved reports whether every case agreed.
 func (p Proof) Preserved() bool { return len(p.Mismatches) == 0 }
 
-// ProveImport checks, for every item and every case, that Decide on the
+// Prove checks, for every item and every case, that model.Decide on the
 // imported Workflow gives what the source meant — computed by
 // SourceOutcome from the raw fields, not from the conversion. A workflow
 // that is not public is also tried as if exposed, so the Auth it keeps for
 // that day is proven too.
-func ProveImport(items []ImportItem) Proof {
+func Prove(items []Item) Proof {
 	p := Proof{Workflows: len(items), Cases: ProofCasesPerWorkflow}
 	for _, it := range items {
 		exposed := it.Workflow
@@ -90,10 +92,10 @@ func ProveImport(items []ImportItem) Proof {
 						w = exposed
 					}
 					want := sourceOutcome(it.Format, it.Source, ifExposed, c, m)
-					d := Decide(&w, Credential{Kind: c}, m)
+					d := model.Decide(&w, model.Credential{Kind: c}, m)
 					got := Outcome{Allowed: d.Allowed, Status: d.Status, Code: d.Code}
 					if got != want {
-						p.Mismatches = append(p.Mismatches, ProofMismatch{Workflow: it.Workflow.Name, File: it.File,
+						p.Mismatches = append(p.Mismatches, Mismatch{Workflow: it.Workflow.Name, File: it.File,
 							Credential: c, Method: m, IfExposed: ifExposed, Source: want, Imported: got})
 					}
 				}
@@ -105,10 +107,11 @@ func ProveImport(items []ImportItem) Proof {
 
 // SourceOutcome is what a call got under the source's settings exactly as
 // the input wrote them. It is the proof's independent witness: it reads the
-// raw fields itself and never calls LegacyAuth, Decide or the converter, and
-// spells the codes out rather than sharing Decide's constants, so a mistake
-// in any of them shows up as a disagreement instead of being repeated.
-func SourceOutcome(it ImportItem, c CredentialKind, method string) Outcome {
+// raw fields itself and never calls model.LegacyAuth, model.Decide or the
+// converter, and spells the codes out rather than sharing model's
+// constants, so a mistake in any of them shows up as a disagreement instead
+// of being repeated.
+func SourceOutcome(it Item, c model.CredentialKind, method string) Outcome {
 	return sourceOutcome(it.Format, it.Source, false, c, method)
 }
 
@@ -122,14 +125,14 @@ const (
 	audienceAdmins
 )
 
-func sourceOutcome(format ImportFormat, f SourceFields, forceExposed bool, c CredentialKind, method string) Outcome {
+func sourceOutcome(format Format, f SourceFields, forceExposed bool, c model.CredentialKind, method string) Outcome {
 	deny := func(status int, code string) Outcome { return Outcome{Status: status, Code: code} }
 	// Credentials are checked before anything about the workflow, the same
 	// before and after the dropdown existed.
 	switch c {
-	case CredentialMalformed:
+	case model.CredentialMalformed:
 		return deny(400, "invalid_request")
-	case CredentialNone, CredentialUser, CredentialAdmin:
+	case model.CredentialNone, model.CredentialUser, model.CredentialAdmin:
 	default:
 		return deny(401, "invalid_token")
 	}
@@ -151,15 +154,15 @@ func sourceOutcome(format ImportFormat, f SourceFields, forceExposed bool, c Cre
 	case audienceAnyone:
 		return Outcome{Allowed: true, Status: 200}
 	case audienceSignedIn:
-		if c == CredentialNone {
+		if c == model.CredentialNone {
 			return deny(401, "missing_token")
 		}
 		return Outcome{Allowed: true, Status: 200}
 	case audienceAdmins:
 		switch c {
-		case CredentialAdmin:
+		case model.CredentialAdmin:
 			return Outcome{Allowed: true, Status: 200}
-		case CredentialUser:
+		case model.CredentialUser:
 			return deny(403, "insufficient_scope")
 		}
 		return deny(401, "missing_token")
@@ -169,7 +172,7 @@ func sourceOutcome(format ImportFormat, f SourceFields, forceExposed bool, c Cre
 
 // sourceExposed: Bubble's expose checkbox (absent or {"type": "Empty"} is
 // unchecked); being listed in meta output; flowgate's public.
-func sourceExposed(format ImportFormat, v any) (exposed, ok bool) {
+func sourceExposed(format Format, v any) (exposed, ok bool) {
 	switch format {
 	case FormatMeta:
 		return true, true
@@ -184,7 +187,7 @@ func sourceExposed(format ImportFormat, v any) (exposed, ok bool) {
 
 // sourceMethod: Bubble's trigger_option and meta's method ("get"/"post" in
 // any case, POST when absent); flowgate's method as written.
-func sourceMethod(format ImportFormat, v any) (string, bool) {
+func sourceMethod(format Format, v any) (string, bool) {
 	s, isString := v.(string)
 	if format == FormatFlowgate {
 		return s, isString && (s == "GET" || s == "POST")
@@ -203,7 +206,7 @@ func sourceMethod(format ImportFormat, v any) (string, bool) {
 // sourceAudience: the old checkbox "can be run without authentication"
 // (auth_unecessary true = anyone; false or absent = signed-in users; the
 // newer "admin_only" = admins), or flowgate's own auth value.
-func sourceAudience(format ImportFormat, v any) audience {
+func sourceAudience(format Format, v any) audience {
 	if format == FormatFlowgate {
 		switch v {
 		case "none":

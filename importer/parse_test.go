@@ -1,28 +1,30 @@
-package model
+package importer
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
 
+	"flowgate/model"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// parseFixture parses one file under testdata/import and fails the test on
+// parseFixture parses one file under testdata and fails the test on
 // any problem.
-func parseFixture(t *testing.T, name string) []ImportItem {
+func parseFixture(t *testing.T, name string) []Item {
 	t.Helper()
 	items, problems := parseFixtureWithProblems(t, name)
 	require.Empty(t, problems)
 	return items
 }
 
-func parseFixtureWithProblems(t *testing.T, name string) ([]ImportItem, []string) {
+func parseFixtureWithProblems(t *testing.T, name string) ([]Item, []string) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "import", name))
+	data, err := os.ReadFile(filepath.Join("testdata", name))
 	require.NoError(t, err)
-	items, problems := ParseImport(name, data)
+	items, problems := Parse(name, data)
 	var lines []string
 	for _, p := range problems {
 		lines = append(lines, p.String())
@@ -31,10 +33,10 @@ func parseFixtureWithProblems(t *testing.T, name string) ([]ImportItem, []string
 }
 
 // settings is a workflow's settings in one readable line.
-func settings(w Workflow) string {
+func settings(w model.Workflow) string {
 	s := w.Name + " public=" + boolText(w.Public) + " auth=" + string(w.Auth) + " method=" + string(w.Method) +
 		" privacy_ignored=" + boolText(w.IgnorePrivacyRules) + " migrated=" + boolText(w.AuthMigrated) +
-		" params=[" + ParametersText(w.Parameters) + "] desc=" + w.Description
+		" params=[" + model.ParametersText(w.Parameters) + "] desc=" + w.Description
 	return s
 }
 
@@ -45,7 +47,7 @@ func boolText(b bool) string {
 	return "no"
 }
 
-func allSettings(items []ImportItem) []string {
+func allSettings(items []Item) []string {
 	var out []string
 	for _, it := range items {
 		out = append(out, settings(it.Workflow))
@@ -83,18 +85,18 @@ func TestParseSingleElementFiles(t *testing.T) {
 }
 
 func TestParseJavaScriptModule(t *testing.T) {
-	data, err := os.ReadFile("testdata/import/elements/cancel-order.js")
+	data, err := os.ReadFile("testdata/elements/cancel-order.js")
 	require.NoError(t, err)
 	assert.True(t, IsJSModule(data))
 	assert.Equal(t, []string{
 		"cancel-order public=yes auth=none method=POST privacy_ignored=no migrated=yes params=[order_id:text@body, secret:text@body] desc=Cancel an order",
 	}, allSettings(parseFixture(t, "elements/cancel-order.js")))
 
-	helper, err := os.ReadFile("testdata/import/elements/helpers.js")
+	helper, err := os.ReadFile("testdata/elements/helpers.js")
 	require.NoError(t, err)
 	assert.False(t, IsJSModule(helper), "a plain script is not an element module")
 
-	items, problems := ParseImport("default.js", []byte("export default {\"type\": \"APIEvent\", \"properties\": {\"wf_name\": \"ping\"}}\n"))
+	items, problems := Parse("default.js", []byte("export default {\"type\": \"APIEvent\", \"properties\": {\"wf_name\": \"ping\"}}\n"))
 	assert.Empty(t, problems)
 	require.Len(t, items, 1)
 	assert.Equal(t, "ping", items[0].Workflow.Name)
@@ -127,7 +129,7 @@ func TestParseMalformedJSONSaysWhere(t *testing.T) {
 		"// x\nexport const y = {\n  \"é\": ,\n};": "invalid JSON at line 3, column 8: invalid character ',' looking for beginning of value",
 	}
 	for input, want := range cases {
-		_, problems := ParseImport("f.json", []byte(input))
+		_, problems := Parse("f.json", []byte(input))
 		require.Len(t, problems, 1, input)
 		assert.Equal(t, "f.json: "+want, problems[0].String(), input)
 	}
@@ -155,7 +157,7 @@ func TestParseRefusesValuesItCannotReadSafely(t *testing.T) {
 	}
 	for props, want := range cases {
 		doc := `{"type": "APIEvent", "id": "x1", "properties": {"wf_name": "w", ` + props + `}}`
-		items, problems := ParseImport("e.json", []byte(doc))
+		items, problems := Parse("e.json", []byte(doc))
 		assert.Empty(t, items, props)
 		require.Len(t, problems, 1, props)
 		assert.Equal(t, "e.json: APIEvent x1: "+want, problems[0].String(), props)
@@ -163,7 +165,7 @@ func TestParseRefusesValuesItCannotReadSafely(t *testing.T) {
 }
 
 func TestCheckDuplicatesDropsEveryOccurrence(t *testing.T) {
-	var all []ImportItem
+	var all []Item
 	for _, f := range []string{"duplicates/one.json", "duplicates/two.js", "duplicates/three.json"} {
 		all = append(all, parseFixture(t, f)...)
 	}
@@ -182,7 +184,7 @@ func TestCheckDuplicatesDropsEveryOccurrence(t *testing.T) {
 
 func TestReviewOfAnImportedApp(t *testing.T) {
 	var got []string
-	for _, f := range Review(workflowsOf(parseFixture(t, "app-export.json"))) {
+	for _, f := range model.Review(workflowsOf(parseFixture(t, "app-export.json"))) {
 		got = append(got, f.Severity.String()+" "+f.Workflow+": "+f.Message)
 	}
 	assert.Equal(t, []string{
@@ -196,4 +198,25 @@ func TestReviewOfAnImportedApp(t *testing.T) {
 		"info signup: auth migrated from the old checkbox — confirm the choice",
 		"info stripe-webhook: auth migrated from the old checkbox — confirm the choice",
 	}, got)
+}
+
+// TestTheFirstUnreadableFieldIsReported pins the field reader's promise:
+// with several bad fields, the problem names the first one read, in the
+// order each format's fields are read, and nothing after it.
+func TestTheFirstUnreadableFieldIsReported(t *testing.T) {
+	cases := map[string]string{
+		`{"type": "APIEvent", "id": "x1", "name": 5, "properties": {"wf_name": "w", "expose": "yes", "trigger_option": "put"}}`:                               `APIEvent x1: expose: unexpected value "yes" (want true, false or {"type": "Empty"})`,
+		`{"type": "APIEvent", "id": "x1", "name": 5, "properties": {"wf_name": "w", "parameters": 7}}`:                                                        "APIEvent x1: name: unexpected value 5 (want text)",
+		`{"type": "APIEvent", "id": "x1", "properties": {"wf_name": "", "expose": "yes"}}`:                                                                    "APIEvent x1: has no wf_name (the endpoint name), so it cannot be imported",
+		`{"get": [], "post": [{"endpoint": "e", "auth_unecessary": 1, "method": "put", "parameters": 2}]}`:                                                    `post[0] e: auth_unecessary: unexpected value 1 (want true, false or "admin_only")`,
+		`{"get": [], "post": [{"endpoint": "e", "parameters": [{"key": "", "value": 3}, 4]}]}`:                                                                "post[0] e: parameter 1: has no key",
+		`{"flowgate_export": 1, "workflows": [{"name": "a", "public": "yes", "auth": 1, "method": 2, "description": 3}]}`:                                     `workflows[0] a: auth: unexpected value 1 (want "none", "user" or "admin")`,
+		`{"flowgate_export": 1, "workflows": [{"name": "a", "public": true, "auth": "none", "method": "POST", "description": 3, "parameters": [{"in": 1}]}]}`: "workflows[0] a: description: unexpected value 3 (want text)",
+	}
+	for doc, want := range cases {
+		items, problems := Parse("f.json", []byte(doc))
+		assert.Empty(t, items, doc)
+		require.Len(t, problems, 1, doc)
+		assert.Equal(t, "f.json: "+want, problems[0].String(), doc)
+	}
 }

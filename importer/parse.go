@@ -1,46 +1,41 @@
-package model
+package importer
 
 import (
-	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
+
+	"flowgate/model"
 )
 
-// The importer turns documents from before the Authentication dropdown into
-// workflows. It lives in model because it is pure — bytes in, workflows,
-// problems and a proof out — and because its whole point is to agree with
-// Decide; reading files and writing the store stay with the callers.
-
-// ImportFormat names the kind of document a workflow was read from; the
-// proof needs it to know what the source's fields meant.
-type ImportFormat string
+// Format names the kind of document a workflow was read from; the proof
+// needs it to know what the source's fields meant.
+type Format string
 
 // The formats `flowgate import` understands, detected from the content.
 const (
 	// FormatBubble is a Bubble app export, or one element per file: every
 	// object with "type": "APIEvent" anywhere in the tree is a workflow.
-	FormatBubble ImportFormat = "bubble"
+	FormatBubble Format = "bubble"
 	// FormatMeta is the output of /api/1.1/meta: its "post" array lists the
 	// exposed workflows.
-	FormatMeta ImportFormat = "meta"
+	FormatMeta Format = "meta"
 	// FormatFlowgate is flowgate's own export (see ExportFlowgate).
-	FormatFlowgate ImportFormat = "flowgate"
+	FormatFlowgate Format = "flowgate"
 )
 
-// ImportItem is one workflow read from an input, with the access fields
+// Item is one workflow read from an input, with the access fields
 // exactly as the input wrote them, so that the proof can re-derive the old
 // behaviour from the source rather than from the converted Workflow.
-type ImportItem struct {
+type Item struct {
 	// File is the input file, as the user named it (joined with the path
 	// below a directory); it goes into the change trail.
 	File string
 	// Ref says where in the file the workflow is, for messages: the
 	// element id, or a position such as post[3].
 	Ref    string
-	Format ImportFormat
+	Format Format
 	// Workflow is the converted settings, ready to be written.
-	Workflow Workflow
+	Workflow model.Workflow
 	// Source holds the raw access fields, nil when absent.
 	Source SourceFields
 }
@@ -57,32 +52,32 @@ type SourceFields struct {
 	Method any
 }
 
-// ImportProblem is one input that cannot be imported: a file that is not
+// Problem is one input that cannot be imported: a file that is not
 // JSON, or a workflow with a missing or invalid setting. Every problem names
 // its file so a repository of hundreds of element files can be fixed.
-type ImportProblem struct {
+type Problem struct {
 	File    string
 	Ref     string
 	Message string
 }
 
 // String is the problem as one line: "file: ref: message".
-func (p ImportProblem) String() string {
+func (p Problem) String() string {
 	if p.Ref == "" {
 		return p.File + ": " + p.Message
 	}
 	return p.File + ": " + p.Ref + ": " + p.Message
 }
 
-// ParseImport reads one input document, detecting its format from the
+// Parse reads one input document, detecting its format from the
 // content, and returns the workflows it holds and the problems with the
 // items it could not convert. A file that is not JSON is one problem that
 // says where (line and column). A document with no workflow in it is not a
 // problem: an element file of a page simply holds none.
-func ParseImport(file string, data []byte) ([]ImportItem, []ImportProblem) {
-	doc, err := decodeImportJSON(data)
+func Parse(file string, data []byte) ([]Item, []Problem) {
+	doc, err := decodeJSON(data)
 	if err != nil {
-		return nil, []ImportProblem{{File: file, Message: err.Error()}}
+		return nil, []Problem{{File: file, Message: err.Error()}}
 	}
 	top, isObject := doc.(map[string]any)
 	switch {
@@ -94,19 +89,36 @@ func ParseImport(file string, data []byte) ([]ImportItem, []ImportProblem) {
 	return parseBubble(file, doc)
 }
 
+// convertEach converts every entry of a list of workflows with convert,
+// turning each one that cannot be converted into a problem that names it
+// (convert sets the item's Ref even when it fails).
+func convertEach(file string, list []any, convert func(file string, i int, v any) (Item, error)) ([]Item, []Problem) {
+	var items []Item
+	var problems []Problem
+	for i, v := range list {
+		it, err := convert(file, i, v)
+		if err != nil {
+			problems = append(problems, Problem{File: file, Ref: it.Ref, Message: err.Error()})
+			continue
+		}
+		items = append(items, it)
+	}
+	return items, problems
+}
+
 // CheckDuplicates finds workflow names that occur more than once across all
 // inputs (ignoring case, as the store does). Which occurrence is right cannot
 // be guessed, so every occurrence is a problem and only unique items are kept.
-func CheckDuplicates(items []ImportItem) ([]ImportItem, []ImportProblem) {
+func CheckDuplicates(items []Item) ([]Item, []Problem) {
 	seen := make(map[string][]int, len(items))
 	for i, it := range items {
-		k := NameKey(it.Workflow.Name)
+		k := model.NameKey(it.Workflow.Name)
 		seen[k] = append(seen[k], i)
 	}
-	var kept []ImportItem
-	var problems []ImportProblem
+	var kept []Item
+	var problems []Problem
 	for i, it := range items {
-		same := seen[NameKey(it.Workflow.Name)]
+		same := seen[model.NameKey(it.Workflow.Name)]
 		if len(same) == 1 {
 			kept = append(kept, it)
 			continue
@@ -117,34 +129,8 @@ func CheckDuplicates(items []ImportItem) ([]ImportItem, []ImportProblem) {
 				others = append(others, items[j].File+" ("+items[j].Ref+")")
 			}
 		}
-		problems = append(problems, ImportProblem{File: it.File, Ref: it.Ref,
+		problems = append(problems, Problem{File: it.File, Ref: it.Ref,
 			Message: fmt.Sprintf("duplicate workflow name %q: also in %s", it.Workflow.Name, strings.Join(others, ", "))})
 	}
 	return kept, problems
-}
-
-// has reports whether obj has key, whatever its value.
-func has(obj map[string]any, key string) bool {
-	_, ok := obj[key]
-	return ok
-}
-
-// sortedKeys returns obj's keys in a fixed order, so walking a decoded
-// document (whose maps have no order) always gives the same result.
-func sortedKeys(obj map[string]any) []string {
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// jsonText shows a decoded JSON value the way it was written, for messages.
-func jsonText(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
 }

@@ -1,15 +1,17 @@
-package model
+package importer
 
 import (
 	"strings"
 	"testing"
 
+	"flowgate/model"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func workflowsOf(items []ImportItem) []Workflow {
-	out := make([]Workflow, len(items))
+func workflowsOf(items []Item) []model.Workflow {
+	out := make([]model.Workflow, len(items))
 	for i, it := range items {
 		out[i] = it.Workflow
 	}
@@ -22,7 +24,7 @@ func TestFlowgateExportRoundTripsEveryField(t *testing.T) {
 	first, err := ExportFlowgate(ws)
 	require.NoError(t, err)
 
-	items, problems := ParseImport("export.json", first)
+	items, problems := Parse("export.json", first)
 	require.Empty(t, problems)
 	got := workflowsOf(items)
 	assert.ElementsMatch(t, settingsOf(ws), settingsOf(got))
@@ -37,7 +39,7 @@ func TestFlowgateExportRoundTripsEveryField(t *testing.T) {
 	assert.True(t, strings.HasPrefix(string(first), "{\n  \"flowgate_export\": 1,\n  \"workflows\": [\n    {\n      \"name\": \"archive-customer\",\n"), string(first))
 }
 
-func settingsOf(ws []Workflow) []string {
+func settingsOf(ws []model.Workflow) []string {
 	var out []string
 	for _, w := range ws {
 		out = append(out, settings(w))
@@ -55,7 +57,7 @@ func TestFlowgateExportIsReadStrictly(t *testing.T) {
 		`{"flowgate_export": 1, "workflows": [{"name": "a b", "public": true, "auth": "none", "method": "POST"}]}`:                `f.json: workflows[0] a b: invalid workflow name "a b": character ' ' at position 2 is not allowed (use letters, digits, - or _)`,
 	}
 	for doc, want := range cases {
-		items, problems := ParseImport("f.json", []byte(doc))
+		items, problems := Parse("f.json", []byte(doc))
 		assert.Empty(t, items, doc)
 		require.Len(t, problems, 1, doc)
 		assert.Equal(t, want, problems[0].String(), doc)
@@ -71,19 +73,19 @@ func TestMetaExportListsPublicWorkflowsAndReadsBack(t *testing.T) {
       "auth_unecessary": "admin_only",`)
 	assert.NotContains(t, string(out), "nightly-cleanup", "scheduled-only workflows are not listed")
 
-	items, problems := ParseImport("meta-export.json", out)
+	items, problems := Parse("meta-export.json", out)
 	require.Empty(t, problems)
 	var public []string
 	for _, w := range sortedByName(ws) {
 		if w.Public {
-			public = append(public, w.Name+" "+string(w.Auth)+" "+string(w.Method)+" "+ParametersText(w.Parameters))
+			public = append(public, w.Name+" "+string(w.Auth)+" "+string(w.Method)+" "+model.ParametersText(w.Parameters))
 		}
 	}
 	var back []string
 	for _, it := range items {
 		w := it.Workflow
-		back = append(back, w.Name+" "+string(w.Auth)+" "+string(w.Method)+" "+ParametersText(w.Parameters))
+		back = append(back, w.Name+" "+string(w.Auth)+" "+string(w.Method)+" "+model.ParametersText(w.Parameters))
 	}
 	assert.Equal(t, public, back)
-	assert.True(t, ProveImport(items).Preserved())
+	assert.True(t, Prove(items).Preserved())
 }

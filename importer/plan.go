@@ -1,7 +1,9 @@
-package model
+package importer
 
 import (
 	"sort"
+
+	"flowgate/model"
 )
 
 // PlanAction says what an import would do to one workflow.
@@ -20,14 +22,14 @@ const (
 
 // PlanEntry is the import of one workflow.
 type PlanEntry struct {
-	Item   ImportItem
+	Item   Item
 	Action PlanAction
 	// Existing is the stored workflow with this name, nil for PlanNew.
-	Existing *Workflow
+	Existing *model.Workflow
 	// Result is what would be written: Item.Workflow for a new one; for an
 	// existing one, its identity (ID, Version) with the imported settings.
-	Result  Workflow
-	Changes []FieldChange
+	Result  model.Workflow
+	Changes []model.FieldChange
 }
 
 // Plan is what an import would do, ordered by workflow name.
@@ -46,21 +48,21 @@ func (p Plan) Count(a PlanAction) int {
 	return n
 }
 
-// PlanImport compares the imported items (names already unique) with the
+// NewPlan compares the imported items (names already unique) with the
 // stored workflows. Two rules keep an import from losing anything a person
 // set: fields an input format does not carry (a meta entry has no privacy
 // setting or description) keep their stored values, and the migrated mark
 // of a workflow whose Auth is not changing stays as it is, so confirming a
 // migrated workflow and importing the same file again does not re-flag it.
-func PlanImport(items []ImportItem, existing []Workflow) Plan {
-	byKey := make(map[string]*Workflow, len(existing))
+func NewPlan(items []Item, existing []model.Workflow) Plan {
+	byKey := make(map[string]*model.Workflow, len(existing))
 	for i := range existing {
-		byKey[NameKey(existing[i].Name)] = &existing[i]
+		byKey[model.NameKey(existing[i].Name)] = &existing[i]
 	}
 	plan := Plan{Entries: make([]PlanEntry, 0, len(items))}
 	for _, it := range items {
 		e := PlanEntry{Item: it, Result: it.Workflow}
-		ex := byKey[NameKey(it.Workflow.Name)]
+		ex := byKey[model.NameKey(it.Workflow.Name)]
 		if ex == nil {
 			e.Action = PlanNew
 			plan.Entries = append(plan.Entries, e)
@@ -68,7 +70,7 @@ func PlanImport(items []ImportItem, existing []Workflow) Plan {
 		}
 		e.Existing = ex
 		e.Result = merge(*ex, it)
-		e.Changes = DiffSettings(*ex, e.Result)
+		e.Changes = model.DiffSettings(*ex, e.Result)
 		e.Action = PlanChanged
 		if len(e.Changes) == 0 {
 			e.Action = PlanUnchanged
@@ -76,13 +78,13 @@ func PlanImport(items []ImportItem, existing []Workflow) Plan {
 		plan.Entries = append(plan.Entries, e)
 	}
 	sort.SliceStable(plan.Entries, func(i, j int) bool {
-		return NameKey(plan.Entries[i].Item.Workflow.Name) < NameKey(plan.Entries[j].Item.Workflow.Name)
+		return model.NameKey(plan.Entries[i].Item.Workflow.Name) < model.NameKey(plan.Entries[j].Item.Workflow.Name)
 	})
 	return plan
 }
 
 // merge puts the imported settings on the stored workflow's identity.
-func merge(ex Workflow, it ImportItem) Workflow {
+func merge(ex model.Workflow, it Item) model.Workflow {
 	in := it.Workflow
 	out := ex
 	out.Name, out.Public, out.Auth, out.Method = in.Name, in.Public, in.Auth, in.Method

@@ -1,14 +1,16 @@
-package model
+package importer
 
 import (
 	"testing"
+
+	"flowgate/model"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // stored turns imported items into workflows as a store would return them.
-func stored(items []ImportItem) []Workflow {
+func stored(items []Item) []model.Workflow {
 	ws := workflowsOf(items)
 	for i := range ws {
 		ws[i].ID, ws[i].Version = int64(i+1), 3
@@ -31,13 +33,13 @@ func planLines(p Plan) []string {
 func TestPlanImportNewChangedUnchanged(t *testing.T) {
 	items := parseFixture(t, "app-export.json")
 	existing := stored(items[:4])       // send-invoice, signup, stripe-webhook, nightly-cleanup
-	existing[0].Auth = AuthAdmin        // someone made it Admin only since
+	existing[0].Auth = model.AuthAdmin  // someone made it Admin only since
 	existing[0].AuthMigrated = false    // and confirmed it
 	existing[1].Description = "Signup"  // a hand edit
 	existing[2].Name = "Stripe-Webhook" // same workflow, other spelling
 	existing[3].AuthMigrated = false    // confirmed, same auth as the import
 
-	plan := PlanImport(items, existing)
+	plan := NewPlan(items, existing)
 	assert.Equal(t, []string{
 		"+ archive-customer",
 		"+ export-ledger",
@@ -61,7 +63,7 @@ func TestPlanImportNewChangedUnchanged(t *testing.T) {
 
 func TestPlanImportOfTheSameInputAgainChangesNothing(t *testing.T) {
 	items := parseFixture(t, "app-export.json")
-	plan := PlanImport(items, stored(items))
+	plan := NewPlan(items, stored(items))
 	assert.Equal(t, len(items), plan.Count(PlanUnchanged))
 }
 
@@ -70,7 +72,7 @@ func TestPlanImportFromMetaKeepsWhatMetaDoesNotCarry(t *testing.T) {
 	existing := stored(items)
 	existing[0].IgnorePrivacyRules = true // signup, from an earlier app import
 	existing[0].Description = "Sign a new user up"
-	plan := PlanImport(items, existing)
+	plan := NewPlan(items, existing)
 	assert.Equal(t, 4, plan.Count(PlanUnchanged), "%v", planLines(plan))
 	assert.Equal(t, "signup", plan.Entries[3].Result.Name)
 	assert.True(t, plan.Entries[3].Result.IgnorePrivacyRules)

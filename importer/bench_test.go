@@ -1,4 +1,4 @@
-package model
+package importer
 
 import (
 	"encoding/json"
@@ -64,13 +64,13 @@ func BenchmarkImport300KB(b *testing.B) {
 	data := generatedAppExport(benchWorkflows)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		items, problems := ParseImport("bench.json", data)
+		items, problems := Parse("bench.json", data)
 		items, dups := CheckDuplicates(items)
 		if len(problems)+len(dups) > 0 || len(items) != benchWorkflows {
 			b.Fatalf("%d items, problems %v %v", len(items), problems, dups)
 		}
-		PlanImport(items, nil)
-		if !ProveImport(items).Preserved() {
+		NewPlan(items, nil)
+		if !Prove(items).Preserved() {
 			b.Fatal("proof failed")
 		}
 	}
@@ -78,9 +78,9 @@ func BenchmarkImport300KB(b *testing.B) {
 
 // BenchmarkProveImport is the proof alone over the same document.
 func BenchmarkProveImport(b *testing.B) {
-	items, _ := ParseImport("bench.json", generatedAppExport(benchWorkflows))
+	items, _ := Parse("bench.json", generatedAppExport(benchWorkflows))
 	for b.Loop() {
-		if !ProveImport(items).Preserved() {
+		if !Prove(items).Preserved() {
 			b.Fatal("proof failed")
 		}
 	}
