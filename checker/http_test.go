@@ -8,39 +8,42 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"flowgate/internal/decisiontable"
 	"flowgate/model"
+	"flowgate/store"
 )
 
-// httpDecisionTable is the product's promise as seen over HTTP: for each
-// workflow state and method, what each kind of caller gets. "invalid" covers
-// every token that is presented but not valid (garbage, unknown, bad
-// checksum, expired, revoked).
-var httpDecisionTable = []struct {
-	workflow, method                      string
-	none, malformed, invalid, user, admin string
-}{
-	{"no-such-workflow", "POST", "404 not_found", "400 invalid_request", "401 invalid_token", "404 not_found", "404 not_found"},
-	{"no-such-workflow", "GET", "404 not_found", "400 invalid_request", "401 invalid_token", "404 not_found", "404 not_found"},
-	{"scheduled-none-post", "POST", "404 not_found", "400 invalid_request", "401 invalid_token", "404 not_found", "404 not_found"},
-	{"scheduled-user-get", "GET", "404 not_found", "400 invalid_request", "401 invalid_token", "404 not_found", "404 not_found"},
-	{"public-none-post", "POST", "200", "400 invalid_request", "401 invalid_token", "200", "200"},
-	{"public-none-post", "GET", "405 method_not_allowed", "400 invalid_request", "401 invalid_token", "405 method_not_allowed", "405 method_not_allowed"},
-	{"public-none-get", "GET", "200", "400 invalid_request", "401 invalid_token", "200", "200"},
-	{"public-none-get", "DELETE", "405 method_not_allowed", "400 invalid_request", "401 invalid_token", "405 method_not_allowed", "405 method_not_allowed"},
-	{"public-user-post", "POST", "401 missing_token", "400 invalid_request", "401 invalid_token", "200", "200"},
-	{"public-user-post", "GET", "405 method_not_allowed", "400 invalid_request", "401 invalid_token", "405 method_not_allowed", "405 method_not_allowed"},
-	{"public-user-get", "GET", "401 missing_token", "400 invalid_request", "401 invalid_token", "200", "200"},
-	{"public-user-get", "POST", "405 method_not_allowed", "400 invalid_request", "401 invalid_token", "405 method_not_allowed", "405 method_not_allowed"},
-	{"public-admin-post", "POST", "401 missing_token", "400 invalid_request", "401 invalid_token", "403 insufficient_scope", "200"},
-	{"public-admin-post", "PUT", "405 method_not_allowed", "400 invalid_request", "401 invalid_token", "405 method_not_allowed", "405 method_not_allowed"},
-	{"public-admin-get", "GET", "401 missing_token", "400 invalid_request", "401 invalid_token", "403 insufficient_scope", "200"},
-	{"public-admin-get", "POST", "405 method_not_allowed", "400 invalid_request", "401 invalid_token", "405 method_not_allowed", "405 method_not_allowed"},
+// decisionsFile is model's decision table: the one written form of the
+// product's promise, which this package runs over real HTTP.
+const decisionsFile = "../model/testdata/decisions.txt"
+
+// tableWorkflows creates a workflow for every state in the table, named
+// after it ("public admin GET" is table-public-admin-get), and returns the
+// name to call for each state; "unknown" gets a name no workflow has.
+func (f *fixture) tableWorkflows(t *testing.T, table decisiontable.Table) map[string]string {
+	names := map[string]string{}
+	for _, row := range table.Rows {
+		if _, done := names[row.State]; done {
+			continue
+		}
+		name := "table-" + strings.ReplaceAll(strings.ToLower(row.State), " ", "-")
+		names[row.State] = name
+		if !row.Workflow.Exists {
+			continue
+		}
+		w := model.NewWorkflow(name)
+		w.Public, w.Auth, w.Method = row.Workflow.Public, model.Auth(row.Workflow.Auth), model.Method(row.Workflow.Method)
+		_, err := f.store.CreateWorkflow(ctx, w, store.SourceCLI)
+		require.NoError(t, err)
+	}
+	return names
 }
 
 // caller is one way of presenting credentials.
@@ -101,17 +104,27 @@ func call(t *testing.T, method, url string, header http.Header, body string) res
 	return r
 }
 
+// TestDecisionTableOverHTTP makes every call of the decision table through
+// the real handler, with every way of presenting each column's credential:
+// "invalid" covers every token that is presented but not valid (garbage,
+// unknown, bad checksum, expired, revoked).
 func TestDecisionTableOverHTTP(t *testing.T) {
+	table, err := decisiontable.Load(decisionsFile)
+	require.NoError(t, err)
 	f := newFixture(t)
+	names := f.tableWorkflows(t, table)
 	srv := httptest.NewServer(f.checker(t, Options{AllowQueryToken: true}).Handler(nil))
 	defer srv.Close()
 	callers := f.callers(t)
-	for _, row := range httpDecisionTable {
+	for _, column := range table.Credentials {
+		require.True(t, slices.ContainsFunc(callers, func(c caller) bool { return c.column == column }),
+			"no caller presents the %q credential of the table", column)
+	}
+	for _, row := range table.Rows {
 		for _, c := range callers {
-			want := map[string]string{"none": row.none, "malformed": row.malformed, "invalid": row.invalid,
-				"user": row.user, "admin": row.admin}[c.column]
-			r := call(t, row.method, srv.URL+"/api/1.1/wf/"+row.workflow, http.Header{"Authorization": c.authorization}, "")
-			where := fmt.Sprintf("%s %s with %s", row.method, row.workflow, c.name)
+			want := row.Cells[slices.Index(table.Credentials, c.column)].String()
+			r := call(t, row.Request, srv.URL+"/api/1.1/wf/"+names[row.State], http.Header{"Authorization": c.authorization}, "")
+			where := fmt.Sprintf("%s:%d: %s %s with %s", decisionsFile, row.Line, row.Request, row.State, c.name)
 			require.Equal(t, want, r.outcome, where)
 			assert.Equal(t, "no-store", r.header.Get("Cache-Control"), where)
 			if r.status == http.StatusOK {
