@@ -108,8 +108,10 @@ func (f *fields) bubbleParameters(key string) []model.Parameter {
 
 // bubbleParameter reads one parameter: key, value (its type), in_url,
 // is_list and optional.
-func bubbleParameter(f *fields) model.Parameter {
-	p := model.Parameter{In: model.ParamInBody}
+func bubbleParameter(obj map[string]any) (model.Parameter, error) {
+	f := fields{obj: obj}
+	var p model.Parameter
+	p.In = model.ParamInBody
 	p.Key = f.text("key")
 	f.require(p.Key != "", "has no key")
 	p.Type = f.text("value")
@@ -118,7 +120,7 @@ func bubbleParameter(f *fields) model.Parameter {
 	}
 	p.IsList = f.flag("is_list")
 	p.Optional = f.flag("optional")
-	return p
+	return p, f.err
 }
 
 // numericLess orders "2" before "10"; keys that are not numbers come after

@@ -179,7 +179,7 @@ func (f *fields) onlyKeys(allowed map[string]bool) {
 // parameterArray reads key as a JSON array of parameter objects, each read
 // by parse, and names a bad one by its 1-based position. Absent (or null)
 // is no parameters.
-func (f *fields) parameterArray(key string, parse func(*fields) model.Parameter) []model.Parameter {
+func (f *fields) parameterArray(key string, parse func(obj map[string]any) (model.Parameter, error)) []model.Parameter {
 	v, _ := f.get(key)
 	if v == nil {
 		return []model.Parameter{}
@@ -198,7 +198,7 @@ func (f *fields) parameterArray(key string, parse func(*fields) model.Parameter)
 
 // parameterList reads every entry, which must be an object, with parse, and
 // names a bad one "parameter REF".
-func (f *fields) parameterList(refs []string, entries []any, parse func(*fields) model.Parameter) []model.Parameter {
+func (f *fields) parameterList(refs []string, entries []any, parse func(obj map[string]any) (model.Parameter, error)) []model.Parameter {
 	out := make([]model.Parameter, 0, len(entries))
 	for i, e := range entries {
 		obj, ok := e.(map[string]any)
@@ -206,10 +206,9 @@ func (f *fields) parameterList(refs []string, entries []any, parse func(*fields)
 			f.check(fmt.Errorf("parameter %s: %w", refs[i], unexpected("", e, "an object")))
 			return nil
 		}
-		p := fields{obj: obj}
-		param := parse(&p)
-		if p.err != nil {
-			f.check(fmt.Errorf("parameter %s: %w", refs[i], p.err))
+		param, err := parse(obj)
+		if err != nil {
+			f.check(fmt.Errorf("parameter %s: %w", refs[i], err))
 			return nil
 		}
 		out = append(out, param)

@@ -69,12 +69,14 @@ func flowgateItem(file string, i int, v any) (Item, error) {
 
 // exportedParameter reads one parameter of the export, as
 // model.Parameter's JSON writes it; Validate checks it afterwards.
-func exportedParameter(f *fields) (p model.Parameter) {
+func exportedParameter(obj map[string]any) (model.Parameter, error) {
+	f := fields{obj: obj}
+	var p model.Parameter
 	f.onlyKeys(parameterKeys)
 	p.Key = f.text("key")
 	p.Type = f.text("type")
 	p.In = f.text("in")
 	p.IsList = f.boolean("is_list")
 	p.Optional = f.boolean("optional")
-	return p
+	return p, f.err
 }

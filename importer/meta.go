@@ -47,7 +47,8 @@ func metaItem(file string, i int, v any) (Item, error) {
 
 // metaParameter reads one of [{key, value, optional, param_in}] (and
 // is_list, which flowgate's own meta export adds).
-func metaParameter(f *fields) model.Parameter {
+func metaParameter(obj map[string]any) (model.Parameter, error) {
+	f := fields{obj: obj}
 	var p model.Parameter
 	p.Key = f.text("key")
 	f.require(p.Key != "", "has no key")
@@ -62,5 +63,5 @@ func metaParameter(f *fields) model.Parameter {
 	default:
 		f.check(unexpected("param_in", in, `"body" or "query"`))
 	}
-	return p
+	return p, f.err
 }
