@@ -19,8 +19,9 @@ const capWarnInterval = 10 * time.Second
 // ConnLimit caps the connections open at once across the listeners of one
 // server, so callers cannot exhaust its file descriptors (each proxied call
 // also needs one towards the upstream, and the database its own). At the
-// cap a listener stops accepting: new connections wait in the kernel's
-// queue until an open one closes, rather than being accepted and dropped.
+// cap a listener stops serving new connections: the next one waits,
+// unanswered, and the ones after it in the kernel's queue, until an open
+// one closes, rather than being accepted and dropped.
 type ConnLimit struct {
 	shared  chan struct{} // one element per open connection
 	reserve chan struct{} // the gateway listener's own, used when shared is full
@@ -96,15 +97,18 @@ func (l *ConnLimit) warnFull(addr net.Addr) {
 		"listener", addr.String(), "max_conns", l.max)
 }
 
+// Accept takes a connection, then waits for a slot for it: a listener
+// that took its slot before accepting would hold one while idle, and the
+// gateway listener's idle Accept would shrink the callers' share.
 func (ln *limitedListener) Accept() (net.Conn, error) {
-	pool := ln.acquire()
-	if pool == nil {
-		return nil, net.ErrClosed
-	}
 	c, err := ln.Listener.Accept()
 	if err != nil {
-		<-pool
 		return nil, err
+	}
+	pool := ln.acquire()
+	if pool == nil {
+		c.Close()
+		return nil, net.ErrClosed
 	}
 	return &limitedConn{Conn: c, pool: pool}, nil
 }

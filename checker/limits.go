@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -69,17 +68,16 @@ func (l Limits) withDefaults() Limits {
 }
 
 // bodyDeadline gives every request that has a body a read deadline of d
-// from now, and replaces its body with a deadlineBody that lifts the
-// deadline once the body has been read to its end. A request without a
-// body gets none: net/http then reads ahead on the connection to notice a
-// client that goes away, and a deadline there would cancel a call that is
-// only waiting for a slow upstream.
+// from now, and wraps the body so that hitting it reads as ErrBodyTimeout.
+// net/http lifts the deadline once the body is read to its end (it then
+// reads ahead to notice a client that goes away), so the deadline bounds
+// the body, not the wait for a slow upstream's answer. A request without a
+// body gets none, for the same reason.
 func bodyDeadline(h http.Handler, d time.Duration) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil && r.Body != http.NoBody {
-			rc := http.NewResponseController(w)
-			if rc.SetReadDeadline(time.Now().Add(d)) == nil {
-				r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc}
+			if http.NewResponseController(w).SetReadDeadline(time.Now().Add(d)) == nil {
+				r.Body = &deadlineBody{ReadCloser: r.Body}
 			}
 		}
 		h.ServeHTTP(w, r)
@@ -96,17 +94,12 @@ var ErrBodyTimeout = errors.New("the request body did not arrive in time (--body
 // safe for both.
 type deadlineBody struct {
 	io.ReadCloser
-	rc       *http.ResponseController
 	timedOut atomic.Bool
-	lift     sync.Once
 }
 
 func (b *deadlineBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
-	switch {
-	case err == io.EOF:
-		b.lift.Do(func() { b.rc.SetReadDeadline(time.Time{}) })
-	case err != nil && errors.Is(err, os.ErrDeadlineExceeded):
+	if err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
 		b.timedOut.Store(true)
 		err = ErrBodyTimeout
 	}
