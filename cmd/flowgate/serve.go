@@ -26,9 +26,10 @@ func newServeCmd() *cobra.Command {
 			"  /_flowgate/auth        Traefik, Caddy (X-Forwarded-Method/-Uri), Envoy (/_flowgate/auth/<path>)\n" +
 			"  /_flowgate/nginx-auth  nginx auth_request (X-Original-Method/-URI)\n" +
 			"  /_flowgate/healthz     status, settings generation and calls dropped\n" +
-			"These three are served on --gateway-listen when given (only there), else on --listen,\n" +
-			"except with --upstream: a listener that proxies faces callers, so it answers only\n" +
-			"{\"status\":\"ok\"} (or 503) at /_flowgate/healthz and 404 at the forward-auth paths.\n" +
+			"With --gateway-listen ADDR these three are served there, and only there. Without it they\n" +
+			"are served on --listen, unless --upstream is given: a listener that proxies faces callers,\n" +
+			"so its /_flowgate/healthz answers only {\"status\":\"ok\"} (or 503) and the forward-auth\n" +
+			"paths get 404. The limits and TLS below apply to every listener.\n" +
 			"Logs (JSON, one line per call, never a token) go to stderr. See docs/gateways.md.",
 		Args: noArgs,
 		RunE: runServe,
