@@ -7,34 +7,76 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
-	"time"
 )
 
 // HealthPath answers 200 while a snapshot is loaded, 503 otherwise.
 const HealthPath = "/_flowgate/healthz"
 
-// Handler is what `flowgate serve` listens with: the health and
-// forward-auth endpoints, and every other path decided as a workflow call.
-// Allowed calls go to upstream (see NewProxy); with a nil upstream they are
-// answered 200 with the decision as JSON.
+// Handler is what `flowgate serve` listens with when it has one listener.
+// Without an upstream it serves everything: the health details, the
+// forward-auth endpoints, and every other path decided as a workflow call
+// and answered 200 with the decision as JSON. With an upstream (see
+// NewProxy) it is PublicHandler: a listener that proxies faces callers, who
+// must not reach the forward-auth endpoints (which read the client's
+// X-Forwarded-* headers and each add a call-log row).
 func (c *Checker) Handler(upstream http.Handler) http.Handler {
+	if upstream != nil {
+		return c.PublicHandler(upstream)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch p := r.URL.Path; {
-		case p == HealthPath:
-			c.serveHealth(w)
-		case p == NginxAuthPath:
-			c.serveNginxAuth(w, r)
-		case p == AuthPath || strings.HasPrefix(p, AuthPath+"/"):
-			c.serveForwardAuth(w, r)
-		default:
-			c.serveGateway(w, r, upstream, "proxy")
+		if !c.serveGatewayEndpoint(w, r) {
+			c.serveGateway(w, r, nil, "proxy")
 		}
 	})
 }
 
+// PublicHandler is the listener callers reach: a bare health answer, and
+// every other path decided as a workflow call, forwarded to upstream when
+// allowed (nil: answered 200 with the decision). The forward-auth paths are
+// not workflow paths, so they get 404 like any other and are never
+// forwarded.
+func (c *Checker) PublicHandler(upstream http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == HealthPath {
+			c.serveBareHealth(w)
+			return
+		}
+		c.serveGateway(w, r, upstream, "proxy")
+	})
+}
+
+// GatewayHandler is the listener for gateways and monitoring only (serve
+// --gateway-listen): the forward-auth endpoints and the health details.
+// Anything else is 404: workflow calls are not answered here.
+func (c *Checker) GatewayHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !c.serveGatewayEndpoint(w, r) {
+			writeJSON(w, http.StatusNotFound, notGatewayEndpoint)
+		}
+	})
+}
+
+var notGatewayEndpoint = []byte(`{"statusCode":404,"body":{"status":"NOT_FOUND","code":"not_found","message":"not a flowgate gateway endpoint; see docs/gateways.md"}}` + "\n")
+
+// serveGatewayEndpoint answers the health and forward-auth paths and
+// reports whether r was one of them.
+func (c *Checker) serveGatewayEndpoint(w http.ResponseWriter, r *http.Request) bool {
+	switch p := r.URL.Path; {
+	case p == HealthPath:
+		c.serveHealth(w)
+	case p == NginxAuthPath:
+		c.serveNginxAuth(w, r)
+	case p == AuthPath || strings.HasPrefix(p, AuthPath+"/"):
+		c.serveForwardAuth(w, r)
+	default:
+		return false
+	}
+	return true
+}
+
 // serveHealth reports whether settings are loaded, their generation, and
 // how many calls the call log has dropped. It says nothing about how many
-// workflows or tokens exist: in proxy mode anyone can ask.
+// workflows or tokens exist.
 func (c *Checker) serveHealth(w http.ResponseWriter) {
 	body := struct {
 		Status       string `json:"status"`
@@ -50,10 +92,31 @@ func (c *Checker) serveHealth(w http.ResponseWriter) {
 	if c.calls != nil {
 		body.CallsDropped = c.calls.Dropped()
 	}
+	b, _ := json.Marshal(body)
+	writeJSON(w, status, append(b, '\n'))
+}
+
+// serveBareHealth is the health answer on a listener callers reach: up or
+// not, nothing an outsider could learn the settings' history from.
+func (c *Checker) serveBareHealth(w http.ResponseWriter) {
+	if c.Ready() {
+		writeJSON(w, http.StatusOK, healthOK)
+	} else {
+		writeJSON(w, http.StatusServiceUnavailable, healthUnavailable)
+	}
+}
+
+var (
+	healthOK          = []byte(`{"status":"ok"}` + "\n")
+	healthUnavailable = []byte(`{"status":"unavailable"}` + "\n")
+)
+
+// writeJSON answers with a fixed JSON body that no cache may keep.
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	w.Header()["Content-Type"] = jsonContentType
 	w.Header()["Cache-Control"] = noStore
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(body)
+	w.Write(body)
 }
 
 // NewProxy forwards allowed calls to upstream: method, path, query and
@@ -80,20 +143,3 @@ func NewProxy(upstream *url.URL, logger *slog.Logger) *httputil.ReverseProxy {
 }
 
 var upstreamFailed = []byte(`{"statusCode":502,"body":{"status":"UNAVAILABLE","code":"bad_gateway","message":"the upstream server did not answer"}}` + "\n")
-
-// NewHTTPServer wraps h with the limits a gateway facing the internet
-// needs: a read-header timeout (slow-loris), a header size limit and an
-// idle timeout. No overall read or write timeout, so large bodies and
-// slow upstream answers can stream.
-func NewHTTPServer(h http.Handler, errorLog *slog.Logger) *http.Server {
-	s := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-	}
-	if errorLog != nil {
-		s.ErrorLog = slog.NewLogLogger(errorLog.Handler(), slog.LevelWarn)
-	}
-	return s
-}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -19,14 +18,18 @@ import (
 
 func newServeCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "serve [--listen ADDR] [--upstream URL] [--no-query-token]",
+		Use:   "serve [--listen ADDR] [--upstream URL] [--gateway-listen ADDR] [--tls-cert FILE --tls-key FILE] [flags]",
 		Short: "Enforce the settings on live calls: reverse proxy and forward-auth",
 		Long: "Run the runtime checker. Workflow calls are decided from the settings database, which is\n" +
 			"watched and reloaded when it changes. With --upstream, allowed calls are proxied there;\n" +
 			"without it they are answered 200 with the decision. Gateways can ask instead:\n" +
 			"  /_flowgate/auth        Traefik, Caddy (X-Forwarded-Method/-Uri), Envoy (/_flowgate/auth/<path>)\n" +
 			"  /_flowgate/nginx-auth  nginx auth_request (X-Original-Method/-URI)\n" +
-			"  /_flowgate/healthz     200 while settings are loaded\n" +
+			"  /_flowgate/healthz     status, settings generation and calls dropped\n" +
+			"With --gateway-listen ADDR these three are served there, and only there. Without it they\n" +
+			"are served on --listen, unless --upstream is given: a listener that proxies faces callers,\n" +
+			"so its /_flowgate/healthz answers only {\"status\":\"ok\"} (or 503) and the forward-auth\n" +
+			"paths get 404. The limits and TLS below apply to every listener.\n" +
 			"Logs (JSON, one line per call, never a token) go to stderr. See docs/gateways.md.",
 		Args: noArgs,
 		RunE: runServe,
@@ -34,6 +37,8 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().String("listen", "127.0.0.1:8420", "address to listen on")
 	cmd.Flags().String("upstream", "", "forward allowed calls to this URL (http or https)")
 	cmd.Flags().Bool("no-query-token", false, "refuse tokens in the api_token query parameter")
+	addListenerFlags(cmd)
+	addLimitFlags(cmd)
 	return cmd
 }
 
@@ -44,7 +49,6 @@ const logFlushInterval = 100 * time.Millisecond
 const shutdownGrace = 10 * time.Second
 
 func runServe(cmd *cobra.Command, _ []string) error {
-	listen, _ := cmd.Flags().GetString("listen")
 	noQuery, _ := cmd.Flags().GetBool("no-query-token")
 	var upstream *url.URL
 	if raw, _ := cmd.Flags().GetString("upstream"); raw != "" {
@@ -53,6 +57,14 @@ func runServe(cmd *cobra.Command, _ []string) error {
 			return fail(2, "--upstream: invalid URL %q: use http://host:port or https://host", raw)
 		}
 		upstream = u
+	}
+	lf, err := readListenerFlags(cmd)
+	if err != nil {
+		return err
+	}
+	limits, err := readLimitFlags(cmd)
+	if err != nil {
+		return err
 	}
 	s, err := openExistingStore(cmd)
 	if err != nil {
@@ -72,11 +84,10 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	if err := c.Load(cmd.Context(), s); err != nil {
 		return fail(2, "cannot start: %v", err)
 	}
-	ln, err := net.Listen("tcp", listen)
+	ls, err := openListeners(lf, c, proxy, limits, logger)
 	if err != nil {
-		return fail(2, "--listen: %v", err)
+		return err
 	}
-	srv := checker.NewHTTPServer(c.Handler(proxy), logger)
 
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -84,9 +95,11 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	callsDone := make(chan struct{})
 	go func() { calls.Run(bg); close(callsDone) }()
 	go c.Watch(bg, s, checker.PollInterval)
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	logger.Info("listening", "addr", ln.Addr().String(), "upstream", upstreamName(upstream),
+	served := make(chan error, len(ls))
+	ls.serve(served)
+	ls.warnIfClear(logger)
+	logger.Info("listening", "addr", ls[0].ln.Addr().String(), "gateway", ls.gatewayAddr(),
+		"upstream", upstreamName(upstream), "tls", lf.certFile != "", "max_conns", limits.maxConns,
 		"db", s.Path(), "generation", c.Generation(), "query_tokens", !noQuery)
 
 	var serveErr error
@@ -94,7 +107,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	case <-ctx.Done():
 		logger.Info("shutting down", "grace", shutdownGrace.String())
 		sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-		serveErr = srv.Shutdown(sctx)
+		serveErr = ls.shutdown(sctx)
 		cancel()
 	case serveErr = <-served:
 	}
