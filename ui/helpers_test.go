@@ -172,3 +172,8 @@ func (d *driver) selectName(name string) *driver {
 }
 
 func teaSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+// body is a body parameter of the given type.
+func body(key, typ string) model.Parameter {
+	return model.Parameter{Key: key, Type: typ, In: model.ParamInBody}
+}
