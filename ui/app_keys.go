@@ -21,7 +21,7 @@ type confirmDeleteMsg struct{ id int64 }
 // being typed into (the filter, a text field, the open dropdown); then the
 // global shortcuts; then the focused child.
 func (m Model) handleKey(k tea.KeyMsg) (Model, tea.Cmd) {
-	if key.Matches(k, forceQuit) {
+	if key.Matches(k, m.keys.ForceQuit) {
 		if _, asking := m.dialog.(quitDialog); asking {
 			return m, tea.Quit
 		}

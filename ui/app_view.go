@@ -144,6 +144,9 @@ func (m *Model) syncKeys() {
 
 	k.Up.SetEnabled(browsing && sel != nil || pages || workflows && m.panel.dropdown.open)
 	k.Down.SetEnabled(k.Up.Enabled())
+	for _, b := range []*key.Binding{&k.PageUp, &k.PageDown, &k.Top, &k.Bottom} {
+		b.SetEnabled(pages)
+	}
 	k.NextField.SetEnabled(browsing && sel != nil)
 	k.PrevField.SetEnabled(browsing && sel != nil)
 	k.Filter.SetEnabled(browsing && len(m.ws.order) > 0)
@@ -224,11 +227,11 @@ func (m Model) FullHelp() [][]key.Binding {
 			views,
 		}
 	case viewReview:
-		return [][]key.Binding{{k.Up, k.Down, gridPageUp, gridPageDown, k.Jump}, views, general}
+		return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Jump}, views, general}
 	case viewTokens:
-		return [][]key.Binding{{k.Up, k.Down, gridPageUp, gridPageDown}, {k.NewToken, k.Revoke}, views, general}
+		return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.NewToken, k.Revoke}, views, general}
 	}
-	return [][]key.Binding{{k.Up, k.Down, gridPageUp, gridPageDown, gridTop, gridBottom}, views, general}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, views, general}
 }
 
 // toggleHelp says what space would do to the focused field.

@@ -8,6 +8,8 @@ import "github.com/charmbracelet/bubbles/key"
 // help never offers a key that would do nothing.
 type KeyMap struct {
 	Up, Down             key.Binding
+	PageUp, PageDown     key.Binding // grids
+	Top, Bottom          key.Binding // grids
 	NextField, PrevField key.Binding
 	Filter, ClearFilter  key.Binding
 
@@ -32,11 +34,16 @@ type KeyMap struct {
 	NewToken, Revoke key.Binding
 
 	// Dialogs.
+	NextInput, PrevInput    key.Binding // the token form's fields
+	SwitchKind              key.Binding // the token form: admin or user
 	Yes, No, SaveAndQuit    key.Binding
 	Overwrite, ReloadTheirs key.Binding
 	Accept, Cancel          key.Binding
 
 	Help, Quit key.Binding
+	// ForceQuit is ctrl+c: it reaches the root even while text is being
+	// typed, where q is just a letter. It still asks when edits are unsaved.
+	ForceQuit key.Binding
 }
 
 // DefaultKeyMap returns the editor's keys.
@@ -44,6 +51,10 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "first")),
+		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "last")),
 		NextField:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
 		PrevField:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev field")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
@@ -74,6 +85,9 @@ func DefaultKeyMap() KeyMap {
 		NewToken: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new token")),
 		Revoke:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke")),
 
+		NextInput:    key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next")),
+		PrevInput:    key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous")),
+		SwitchKind:   key.NewBinding(key.WithKeys(" ", "left", "right"), key.WithHelp("space", "admin/user")),
 		Yes:          key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:           key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
 		SaveAndQuit:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save all and quit")),
@@ -84,9 +98,7 @@ func DefaultKeyMap() KeyMap {
 
 		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
 		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c")),
 	}
 }
-
-// forceQuit is ctrl+c: it reaches the root even while text is being typed,
-// where q is just a letter. It still asks when edits are unsaved.
-var forceQuit = key.NewBinding(key.WithKeys("ctrl+c"))
