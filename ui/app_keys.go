@@ -94,9 +94,9 @@ func (m Model) workflowKeys(k tea.KeyMsg) (Model, tea.Cmd) {
 	sel := m.selected()
 	switch {
 	case key.Matches(k, m.keys.Discard):
-		if sel != nil && m.ws.discard(sel.saved.ID) {
-			m.setStatus(statusInfo, "Discarded the unsaved edits to "+sel.saved.Name+".")
-			if _, still := m.ws.entries[sel.saved.ID]; still {
+		if sel != nil && m.ws.discard(sel.stored.ID) {
+			m.setStatus(statusInfo, "Discarded the unsaved edits to "+sel.stored.Name+".")
+			if _, still := m.ws.entries[sel.stored.ID]; still {
 				cmd = m.list.refresh(sel)
 			} else {
 				cmd = m.list.rebuild(&m.ws)
@@ -117,7 +117,7 @@ func (m Model) workflowKeys(k tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(k, m.keys.Rename):
 		if sel != nil {
-			id, ws := sel.saved.ID, m.ws
+			id, ws := sel.stored.ID, m.ws
 			m.dialog = newNamePrompt(m.st, m.keys, promptRename, id, sel.effective().Name,
 				func(name string) bool { return ws.nameTaken(name, id) })
 		}
@@ -234,7 +234,7 @@ func (m *Model) switchView(v viewID) tea.Cmd {
 }
 
 func (m *Model) refreshReview() {
-	m.review.set(model.Review(m.ws.savedList()), m.ws.unsavedCount())
+	m.review.set(model.Review(m.ws.storedList()), m.ws.unsavedCount())
 }
 
 func (m *Model) loadHistory() tea.Cmd {
@@ -245,7 +245,7 @@ func (m *Model) loadHistory() tea.Cmd {
 	}
 	m.pageSeq++
 	m.history.seq = m.pageSeq
-	return historyCmd(m.ctx, m.store, m.pageSeq, sel.saved.Name)
+	return historyCmd(m.ctx, m.store, m.pageSeq, sel.stored.Name)
 }
 
 func (m *Model) loadTokens() tea.Cmd {
@@ -304,7 +304,7 @@ func (m Model) deleteDialog(e *entry) dialog {
 	}
 	return confirmDialog{st: m.st, title: "Delete workflow " + e.effective().Name + "?", body: body,
 		choices: []choice{
-			{withHelp(m.keys.Yes, "delete"), confirmDeleteMsg{id: e.saved.ID}},
+			{withHelp(m.keys.Yes, "delete"), confirmDeleteMsg{id: e.stored.ID}},
 			{withHelp(m.keys.No, "keep it"), nil},
 		}}
 }

@@ -59,6 +59,8 @@ func (m Model) handleResult(msg tea.Msg) (Model, tea.Cmd) {
 		var cmd tea.Cmd
 		if m.ws.load(msg.list) || first {
 			cmd = m.list.rebuild(&m.ws)
+		} else {
+			cmd = m.list.refreshAll(&m.ws)
 		}
 		m.syncPanel()
 		if m.view == viewReview {
@@ -120,7 +122,7 @@ func (m Model) handleResult(msg tea.Msg) (Model, tea.Cmd) {
 			m.setStatus(statusInfo, "Dropped "+e.effective().Name+", already deleted elsewhere.")
 			return m, m.list.rebuild(&m.ws)
 		}
-		return m, deleteCmd(m.ctx, m.store, e.saved)
+		return m, deleteCmd(m.ctx, m.store, e.stored)
 
 	case deletedMsg:
 		var conflict *store.ConflictError
@@ -150,17 +152,17 @@ func (m Model) handleResult(msg tea.Msg) (Model, tea.Cmd) {
 			return m, createCmd(m.ctx, m.store, *e.draft, msg.id)
 		}
 		e.draft.Version, e.stale = msg.theirs.Version, false
-		e.refreshRow()
+		cmd := m.list.refresh(e)
 		m.saving = true
 		m.setStatus(statusInfo, "Saving your version of "+e.draft.Name+"…")
-		return m, saveCmd(m.ctx, m.store, []pendingSave{{w: *e.draft, rev: e.rev}}, false)
+		return m, tea.Batch(cmd, saveCmd(m.ctx, m.store, []pendingSave{{w: *e.draft, rev: e.rev}}, false))
 
-	case reloadTheirsMsg:
+	case takeTheirsMsg:
 		name := ""
 		if e := m.ws.entries[msg.id]; e != nil {
 			name = e.effective().Name
 		}
-		m.ws.reload(msg.id, msg.theirs)
+		m.ws.takeTheirs(msg.id, msg.theirs)
 		m.setStatus(statusInfo, "Dropped your edits to "+name+" and loaded the database's version.")
 		cmd := m.list.rebuild(&m.ws)
 		m.syncPanel()
@@ -263,11 +265,12 @@ func (m Model) saved(msg savedMsg) (Model, tea.Cmd) {
 	var saved, failed []string
 	var conflict *store.ConflictError
 	var conflictID int64
+	var cmds []tea.Cmd
 	for _, r := range msg.results {
 		var ce *store.ConflictError
 		switch {
 		case r.err == nil:
-			m.ws.saved(r.id, r.rev, r.w)
+			m.ws.recordSave(r.id, r.rev, r.w)
 			saved = append(saved, fmt.Sprintf("%s (version %d)", r.w.Name, r.w.Version))
 		case errors.As(r.err, &ce):
 			if conflict == nil {
@@ -275,10 +278,12 @@ func (m Model) saved(msg savedMsg) (Model, tea.Cmd) {
 			}
 			if e := m.ws.entries[r.id]; e != nil {
 				e.stale = true
-				e.refreshRow()
 			}
 		default:
 			failed = append(failed, r.err.Error())
+		}
+		if e := m.ws.entries[r.id]; e != nil {
+			cmds = append(cmds, m.list.refresh(e))
 		}
 	}
 	m.syncPanel()
@@ -301,7 +306,7 @@ func (m Model) saved(msg savedMsg) (Model, tea.Cmd) {
 		return m, tea.Quit
 	}
 	if len(saved) == 0 && conflict == nil {
-		return m, nil // nothing changed; keep the error on screen
+		return m, tea.Batch(cmds...) // nothing changed; keep the error on screen
 	}
-	return m, m.reload()
+	return m, tea.Batch(append(cmds, m.reload())...)
 }

@@ -34,11 +34,11 @@ type KeyMap struct {
 	NewToken, Revoke key.Binding
 
 	// Dialogs.
-	NextInput, PrevInput    key.Binding // the token form's fields
-	SwitchKind              key.Binding // the token form: admin or user
-	Yes, No, SaveAndQuit    key.Binding
-	Overwrite, ReloadTheirs key.Binding
-	Accept, Cancel          key.Binding
+	NextInput, PrevInput  key.Binding // the token form's fields
+	SwitchKind            key.Binding // the token form: admin or user
+	Yes, No, SaveAndQuit  key.Binding
+	Overwrite, TakeTheirs key.Binding
+	Accept, Cancel        key.Binding
 
 	Help, Quit key.Binding
 	// ForceQuit is ctrl+c: it reaches the root even while text is being
@@ -85,16 +85,16 @@ func DefaultKeyMap() KeyMap {
 		NewToken: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new token")),
 		Revoke:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke")),
 
-		NextInput:    key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next")),
-		PrevInput:    key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous")),
-		SwitchKind:   key.NewBinding(key.WithKeys(" ", "left", "right"), key.WithHelp("space", "admin/user")),
-		Yes:          key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
-		No:           key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
-		SaveAndQuit:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save all and quit")),
-		Overwrite:    key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "overwrite with yours")),
-		ReloadTheirs: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload theirs (drop yours)")),
-		Accept:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
-		Cancel:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		NextInput:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next")),
+		PrevInput:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous")),
+		SwitchKind:  key.NewBinding(key.WithKeys(" ", "left", "right"), key.WithHelp("space", "admin/user")),
+		Yes:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		No:          key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
+		SaveAndQuit: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save all and quit")),
+		Overwrite:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "overwrite with yours")),
+		TakeTheirs:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload theirs (drop yours)")),
+		Accept:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
+		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 
 		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
 		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),

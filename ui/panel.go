@@ -55,7 +55,7 @@ func (p *panel) show(e *entry) {
 		p.desc.Blur()
 		return
 	}
-	if !p.has || p.w.ID != e.saved.ID {
+	if !p.has || p.w.ID != e.stored.ID {
 		p.dropdown.open, p.editing = false, false
 		p.desc.Blur()
 	}

@@ -283,12 +283,12 @@ func TestRefreshKeepsDrafts(t *testing.T) {
 	d.send(pollMsg{})
 
 	a := d.m.ws.entries[d.m.list.selectedID()]
-	assert.Equal(t, "a", a.saved.Name)
+	assert.Equal(t, "a", a.stored.Name)
 	assert.True(t, a.draft.Public, "the draft is kept")
 	assert.Empty(t, a.draft.Description)
 	assert.True(t, a.stale)
 	bID, _ := d.m.ws.byName("b")
-	assert.Equal(t, "from the CLI", d.m.ws.entries[bID].saved.Description)
+	assert.Equal(t, "from the CLI", d.m.ws.entries[bID].stored.Description)
 	assert.Contains(t, d.view(), "3 workflows · 1 open")
 	assert.Contains(t, d.view(), "Changed outside the editor")
 }
