@@ -25,6 +25,9 @@ type takeTheirsMsg struct {
 	theirs *model.Workflow
 }
 
+func (overwriteMsg) owner() pageID  { return pageWorkflows }
+func (takeTheirsMsg) owner() pageID { return pageWorkflows }
+
 // conflictDialog shows both versions of a workflow that someone else saved
 // while the user was editing it, side by side with the differences marked,
 // and lets the user keep theirs or the database's. Escape keeps both as

@@ -202,3 +202,69 @@ func fit(s string, width int) string {
 	}
 	return s
 }
+
+// A grid page stacks what is drawn above its grid, the grid, and what is
+// drawn below (either may be empty). The page builds both parts in one
+// place; View draws them with stackGrid and SetSize measures them with
+// gridRows, so the grid always gets exactly the rows the parts leave.
+
+// stackGrid joins the parts of a grid page, one under another.
+func stackGrid(above, grid, below string) string {
+	out := grid
+	if above != "" {
+		out = above + "\n" + out
+	}
+	if below != "" {
+		out += "\n" + below
+	}
+	return out
+}
+
+// gridRows is the height left for the grid (with its header line) in a
+// page of height h, measured with lipgloss.
+func gridRows(h int, above, below string) int {
+	for _, part := range []string{above, below} {
+		if part != "" {
+			h -= lipgloss.Height(part)
+		}
+	}
+	return max(2, h)
+}
+
+// detailIndent is how much narrower than the page detail text is wrapped,
+// so a wrapped line never touches the screen's edge.
+const detailIndent = 2
+
+// detailBlock is a blank line, then lines cut to width and padded to
+// exactly rows lines: the room a grid page keeps for the selected row.
+func detailBlock(lines []string, width, rows int) string {
+	return "\n" + padLines(fitLines(lines, width, rows), rows)
+}
+
+// enableGridPageKeys switches on the keys every grid page answers to: the
+// cursor's, and esc back to the workflows.
+func enableGridPageKeys(km *KeyMap) {
+	for _, b := range []*key.Binding{&km.Up, &km.Down, &km.PageUp, &km.PageDown, &km.Top, &km.Bottom, &km.Back} {
+		b.SetEnabled(true)
+	}
+}
+
+// gridPageKey handles a key every grid page shares: esc goes back to the
+// workflows, the others move the cursor of g.
+func (c *common) gridPageKey(g grid, k tea.KeyMsg) grid {
+	if key.Matches(k, c.keys.Back) {
+		c.show(pageWorkflows)
+		return g
+	}
+	return g.Update(k, &c.keys)
+}
+
+// gridPageShortHelp and gridPageFullHelp are the help of a grid page with
+// no keys of its own (history, calls).
+func gridPageShortHelp(k *KeyMap) []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Back, k.Help, k.Quit}
+}
+
+func gridPageFullHelp(k *KeyMap) [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, k.Tabs, {k.Save, k.Back, k.Help, k.Quit}}
+}

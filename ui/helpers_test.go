@@ -114,6 +114,11 @@ func (d *driver) run(cmd tea.Cmd) {
 	}
 }
 
+// workflows is the workflows page, for looking inside it.
+func (d *driver) workflows() *workflowsPage {
+	return d.m.pages[pageWorkflows].(*workflowsPage)
+}
+
 // keys sends key presses by name: "j", "tab", "ctrl+s", "space", "enter"...
 func (d *driver) keys(names ...string) *driver {
 	d.t.Helper()
@@ -165,8 +170,8 @@ func (d *driver) selectName(name string) *driver {
 	d.t.Helper()
 	id, ok := d.m.ws.byName(name)
 	require.True(d.t, ok, "no workflow %s", name)
-	d.m.list.showID(id)
-	d.m.syncPanel()
+	d.workflows().list.showID(id)
+	d.workflows().syncPanel()
 	d.m.syncKeys()
 	return d
 }

@@ -25,10 +25,10 @@ type KeyMap struct {
 	// Workflow actions.
 	New, Rename, Delete, Save, Discard key.Binding
 
-	// Views.
-	Workflows, Review, History, Tokens, Calls key.Binding
-	Back                                      key.Binding
-	Jump                                      key.Binding // review: go to the finding's workflow
+	// Pages: Tabs[i] shows pageList[i].
+	Tabs []key.Binding
+	Back key.Binding
+	Jump key.Binding // review: go to the finding's workflow
 
 	// Tokens view.
 	NewToken, Revoke key.Binding
@@ -74,13 +74,9 @@ func DefaultKeyMap() KeyMap {
 		Save:    key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
 		Discard: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "discard edits")),
 
-		Workflows: key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "workflows")),
-		Review:    key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "review")),
-		History:   key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "history")),
-		Tokens:    key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "tokens")),
-		Calls:     key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "calls")),
-		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Jump:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to workflow")),
+		Tabs: tabKeys(),
+		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Jump: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to workflow")),
 
 		NewToken: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new token")),
 		Revoke:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke")),
@@ -100,5 +96,17 @@ func DefaultKeyMap() KeyMap {
 		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c")),
+	}
+}
+
+// pageBindings are the bindings that belong to pages. The root switches
+// them all off after every message and the page on screen switches on
+// what applies (page.syncKeys); the global and dialog keys are the root's.
+func (k *KeyMap) pageBindings() []*key.Binding {
+	return []*key.Binding{
+		&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom,
+		&k.NextField, &k.PrevField, &k.Filter, &k.ClearFilter,
+		&k.Toggle, &k.OpenDropdown, &k.Choose, &k.CloseMenu, &k.EditText, &k.AcceptText, &k.CancelText,
+		&k.New, &k.Rename, &k.Delete, &k.Discard, &k.Back, &k.Jump, &k.NewToken, &k.Revoke,
 	}
 }
