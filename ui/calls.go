@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -14,10 +13,8 @@ import (
 // callsPage is the recent call log the runtime checker writes: which token
 // called which workflow and what it got.
 type callsPage struct {
-	*common
-	grid  grid
+	gridPage
 	calls []store.Call
-	seq   int
 	// polls counts clock ticks while on screen: calls do not move the
 	// store's generation, so the log is read again every few ticks.
 	polls int
@@ -30,14 +27,16 @@ func newCallsPage(c *common) page {
 		}
 		return c.st.Deny, true
 	}
-	return &callsPage{common: c, grid: newGrid(c.st, "No calls logged yet: `flowgate serve` records them.",
+	p := &callsPage{gridPage: gridPage{common: c, grid: newGrid(c.st, "No calls logged yet: `flowgate serve` records them.",
 		column{title: "TIME", width: 19},
 		column{title: "WORKFLOW"},
 		column{title: "TOKEN", width: 14},
 		column{title: "STATUS", width: 6, style: status},
 		column{title: "CODE", width: 18},
 		column{title: "FROM", width: 15, optional: true},
-	)}
+	)}}
+	p.parts = p.title
+	return p
 }
 
 // callsLoadedMsg answers callsCmd: the log, and the names of the tokens it
@@ -83,16 +82,11 @@ func (p *callsPage) Update(msg tea.Msg) (page, tea.Cmd) {
 			return p, p.load()
 		}
 	case callsLoadedMsg:
-		if msg.seq != p.seq {
-			return p, nil // an answer to an older question
+		if p.answered(msg.seq, msg.err) {
+			p.set(msg.calls, msg.tokenNames)
 		}
-		if msg.err != nil {
-			p.setStatus(statusError, msg.err.Error())
-			return p, nil
-		}
-		p.set(msg.calls, msg.tokenNames)
 	case tea.KeyMsg:
-		p.grid = p.gridPageKey(p.grid, msg)
+		p.handleGridKey(msg)
 	}
 	return p, nil
 }
@@ -128,18 +122,9 @@ func (p *callsPage) set(calls []store.Call, tokenNames map[string]string) {
 	p.grid.setRows(rows)
 }
 
-// title is drawn above the grid.
-func (p *callsPage) title() string {
-	return p.st.Heading.Render("Recent calls (newest first)") + "\n"
+// title is drawn above the grid, nothing below it.
+func (p *callsPage) title() (above, below string) {
+	return p.st.Heading.Render("Recent calls (newest first)") + "\n", ""
 }
 
-func (p *callsPage) SetSize(w, h int) { p.grid.setSize(w, gridRows(h, p.title(), "")) }
-
-func (p *callsPage) View() string { return stackGrid(p.title(), p.grid.View(), "") }
-
-func (p *callsPage) capturing() bool { return false }
-func (p *callsPage) syncKeys()       { enableGridPageKeys(&p.keys) }
-
-func (p *callsPage) ShortHelp() []key.Binding { return gridPageShortHelp(&p.keys) }
-
-func (p *callsPage) FullHelp() [][]key.Binding { return gridPageFullHelp(&p.keys) }
+func (p *callsPage) syncKeys() { p.enableGridKeys() }

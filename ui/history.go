@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"flowgate/store"
@@ -15,21 +14,20 @@ import (
 // following it across renames: who changed which setting, from what to what,
 // and through which part of flowgate.
 type historyPage struct {
-	*common
-	grid    grid
+	gridPage
 	name    string
 	changes []store.Change
-	seq     int
-	width   int
 }
 
 func newHistoryPage(c *common) page {
-	return &historyPage{common: c, grid: newGrid(c.st, "No changes recorded.",
+	p := &historyPage{gridPage: gridPage{common: c, grid: newGrid(c.st, "No changes recorded.",
 		column{title: "WHEN", width: 19},
 		column{title: "FIELD", width: 20},
 		column{title: "CHANGE"},
 		column{title: "SOURCE", width: 14, optional: true},
-	)}
+	)}}
+	p.parts = p.titleAndDetail
+	return p
 }
 
 // historyLoadedMsg answers historyCmd.
@@ -58,11 +56,11 @@ func (p *historyPage) Update(msg tea.Msg) (page, tea.Cmd) {
 			return p, nil // an answer to an older question
 		}
 		if msg.err != nil {
-			p.setStatus(statusError, msg.err.Error())
+			p.setStatus(statusError, msg.err.Error()) // and show no trail
 		}
 		p.set(msg.name, msg.changes)
 	case tea.KeyMsg:
-		p.grid = p.gridPageKey(p.grid, msg)
+		p.handleGridKey(msg)
 	}
 	return p, nil
 }
@@ -101,19 +99,9 @@ func (p *historyPage) set(name string, changes []store.Change) {
 // historyDetailRows is the room under the grid for the selected change.
 const historyDetailRows = 3
 
-func (p *historyPage) SetSize(w, h int) {
-	p.width = w
-	above, below := p.parts()
-	p.grid.setSize(w, gridRows(h, above, below))
-}
-
-func (p *historyPage) View() string {
-	above, below := p.parts()
-	return stackGrid(above, p.grid.View(), below)
-}
-
-// parts are the title above the grid and the selected change below it.
-func (p *historyPage) parts() (above, below string) {
+// titleAndDetail are the title above the grid and the selected change
+// below it.
+func (p *historyPage) titleAndDetail() (above, below string) {
 	title := "History"
 	if p.name != "" {
 		title = "History of " + p.name
@@ -127,12 +115,7 @@ func (p *historyPage) parts() (above, below string) {
 		detailBlock(strings.Split(ansiWrap(detail, p.width-detailIndent), "\n"), p.width, historyDetailRows)
 }
 
-func (p *historyPage) capturing() bool { return false }
-func (p *historyPage) syncKeys()       { enableGridPageKeys(&p.keys) }
-
-func (p *historyPage) ShortHelp() []key.Binding { return gridPageShortHelp(&p.keys) }
-
-func (p *historyPage) FullHelp() [][]key.Binding { return gridPageFullHelp(&p.keys) }
+func (p *historyPage) syncKeys() { p.enableGridKeys() }
 
 // formatTime prints an optional time, or dash when absent.
 func formatTime(t *time.Time, dash string) string {

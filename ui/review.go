@@ -14,11 +14,9 @@ import (
 // what `flowgate review` reports, info findings included — most severe
 // first. Enter jumps to the finding's workflow in the editor.
 type reviewPage struct {
-	*common
-	grid     grid
+	gridPage
 	findings []model.Finding
 	unsaved  int // drafts not yet reviewed, mentioned so nobody is misled
-	width    int
 }
 
 func newReviewPage(c *common) page {
@@ -30,11 +28,13 @@ func newReviewPage(c *common) page {
 		style, ok := c.st.Severity[s]
 		return style, ok
 	}
-	return &reviewPage{common: c, grid: newGrid(c.st, "No findings: nothing is exposed in a risky way.",
+	p := &reviewPage{gridPage: gridPage{common: c, grid: newGrid(c.st, "No findings: nothing is exposed in a risky way.",
 		column{title: "SEVERITY", width: 8, style: sev},
 		column{title: "WORKFLOW", width: 24},
 		column{title: "WHAT TO DO"},
-	)}
+	)}}
+	p.parts = p.detailParts
+	return p
 }
 
 func (p *reviewPage) Update(msg tea.Msg) (page, tea.Cmd) {
@@ -47,7 +47,7 @@ func (p *reviewPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		}
 	case tea.KeyMsg:
 		if !key.Matches(msg, p.keys.Jump) {
-			p.grid = p.gridPageKey(p.grid, msg)
+			p.handleGridKey(msg)
 			break
 		}
 		if f, ok := p.selected(); ok {
@@ -83,17 +83,9 @@ func (p *reviewPage) selected() (model.Finding, bool) {
 // reviewDetailRows is the room under the grid for the whole message.
 const reviewDetailRows = 3
 
-func (p *reviewPage) SetSize(w, h int) {
-	p.width = w
-	p.grid.setSize(w, gridRows(h, "", p.detailView()))
-}
-
-func (p *reviewPage) View() string {
-	return stackGrid("", p.grid.View(), p.detailView())
-}
-
-// detailView is the whole message of the selected finding, under the grid.
-func (p *reviewPage) detailView() string {
+// detailParts are nothing above the grid and the whole message of the
+// selected finding below it.
+func (p *reviewPage) detailParts() (above, below string) {
 	var detail []string
 	if f, ok := p.selected(); ok {
 		detail = append(detail, p.st.Heading.Render(f.Workflow)+": "+f.Message)
@@ -102,13 +94,11 @@ func (p *reviewPage) detailView() string {
 		detail = append(detail, p.st.Unsaved.Render("Unsaved edits are not reviewed until saved."))
 	}
 	text := ansiWrap(strings.Join(detail, "\n"), p.width-detailIndent)
-	return detailBlock(strings.Split(text, "\n"), p.width, reviewDetailRows)
+	return "", detailBlock(strings.Split(text, "\n"), p.width, reviewDetailRows)
 }
 
-func (p *reviewPage) capturing() bool { return false }
-
 func (p *reviewPage) syncKeys() {
-	enableGridPageKeys(&p.keys)
+	p.enableGridKeys()
 	p.keys.Jump.SetEnabled(p.grid.selected() >= 0)
 }
 

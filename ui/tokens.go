@@ -16,11 +16,8 @@ import (
 // does — with the keys to create one (the secret is shown once) and to
 // revoke one (after confirmation). Its commands are in tokens_cmds.go.
 type tokensPage struct {
-	*common
-	grid   grid
+	gridPage
 	tokens []store.Token
-	seq    int
-	width  int
 }
 
 func newTokensPage(c *common) page {
@@ -33,7 +30,7 @@ func newTokensPage(c *common) page {
 		}
 		return lipgloss.Style{}, false
 	}
-	return &tokensPage{common: c, grid: newGrid(c.st, "No API tokens yet: press n to create one.",
+	p := &tokensPage{gridPage: gridPage{common: c, grid: newGrid(c.st, "No API tokens yet: press n to create one.",
 		column{title: "NAME"},
 		column{title: "KIND", width: 5},
 		column{title: "USER", width: 10},
@@ -42,7 +39,9 @@ func newTokensPage(c *common) page {
 		column{title: "LAST USED", width: 10},
 		column{title: "EXPIRES", width: 10},
 		column{title: "STATUS", width: 7, style: status},
-	)}
+	)}}
+	p.parts = p.titleAndDetail
+	return p
 }
 
 func (p *tokensPage) Update(msg tea.Msg) (page, tea.Cmd) {
@@ -50,14 +49,9 @@ func (p *tokensPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	case shownMsg, storeChangedMsg:
 		return p, p.load()
 	case tokensLoadedMsg:
-		if msg.seq != p.seq {
-			return p, nil // an answer to an older question
+		if p.answered(msg.seq, msg.err) {
+			p.set(msg.tokens)
 		}
-		if msg.err != nil {
-			p.setStatus(statusError, msg.err.Error())
-			return p, nil
-		}
-		p.set(msg.tokens)
 	case createTokenMsg:
 		return p, createTokenCmd(p.ctx, p.store, msg.nt)
 	case tokenCreatedMsg:
@@ -92,7 +86,7 @@ func (p *tokensPage) handleKey(k tea.KeyMsg) {
 				}}
 		}
 	default:
-		p.grid = p.gridPageKey(p.grid, k)
+		p.handleGridKey(k)
 	}
 }
 
@@ -163,20 +157,9 @@ func (p *tokensPage) revocable() bool {
 	return ok && t.RevokedAt == nil
 }
 
-func (p *tokensPage) SetSize(w, h int) {
-	p.width = w
-	above, below := p.parts()
-	p.grid.setSize(w, gridRows(h, above, below))
-}
-
-func (p *tokensPage) View() string {
-	above, below := p.parts()
-	return stackGrid(above, p.grid.View(), below)
-}
-
-// parts are the title above the grid and the selected token's details
-// below it.
-func (p *tokensPage) parts() (above, below string) {
+// titleAndDetail are the title above the grid and the selected token's
+// details below it.
+func (p *tokensPage) titleAndDetail() (above, below string) {
 	detail := ""
 	if t, ok := p.selected(); ok {
 		detail = fmt.Sprintf("%s · id %s · created %s", t.Name, t.ID, t.CreatedAt.Local().Format(timeLayout))
@@ -190,10 +173,8 @@ func (p *tokensPage) parts() (above, below string) {
 	return p.st.Heading.Render("API tokens") + "\n", fitLines([]string{p.st.Dim.Render(detail)}, p.width, 1)
 }
 
-func (p *tokensPage) capturing() bool { return false }
-
 func (p *tokensPage) syncKeys() {
-	enableGridPageKeys(&p.keys)
+	p.enableGridKeys()
 	p.keys.NewToken.SetEnabled(true)
 	p.keys.Revoke.SetEnabled(p.revocable())
 }
