@@ -31,6 +31,10 @@ const defaultPoll = 250 * time.Millisecond
 // do: the global keys and tab switching, sizes, dialogs, the status line,
 // keeping the workspace in step with the database, and delivering every
 // other message to the page it belongs to.
+//
+// Model is a value, as Bubble Tea expects, but what it shares with its
+// pages (common) and the pages themselves are pointers: a copy of a Model
+// is the same editor, not a snapshot of it.
 type Model struct {
 	*common
 	opts  Options

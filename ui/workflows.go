@@ -61,7 +61,7 @@ func (p *workflowsPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	case saveAllMsg:
 		cmd = p.saveAll(msg)
 	case savedMsg:
-		cmd = p.saved(msg)
+		cmd = p.applySaveResults(msg)
 	case overwriteMsg:
 		cmd = p.overwrite(msg)
 	case takeTheirsMsg:

@@ -78,9 +78,9 @@ func (p *workflowsPage) save(quit bool) tea.Cmd {
 	return saveCmd(p.ctx, p.store, pending, quit)
 }
 
-// saved applies save results: saved drafts become the stored rows, the
+// applySaveResults: saved drafts become the stored rows, the
 // first conflict opens the two-version dialog, errors go to the status line.
-func (p *workflowsPage) saved(msg savedMsg) tea.Cmd {
+func (p *workflowsPage) applySaveResults(msg savedMsg) tea.Cmd {
 	p.saving = false
 	var names, failed []string
 	var conflict *store.ConflictError
