@@ -51,6 +51,9 @@ func (p *workflowsPage) Update(msg tea.Msg) (page, tea.Cmd) {
 			cmd = p.list.refreshAll(&p.ws)
 		}
 		p.syncPanel()
+	case pollMsg, storeChangedMsg:
+		// Nothing here reads the store itself: the root's fresh read of
+		// the workspace arrives as workspaceLoadedMsg.
 	case shownMsg:
 		// Another page may have chosen the workflow (the review's jump).
 		p.list.showID(p.workflow)
