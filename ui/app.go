@@ -27,67 +27,29 @@ type Options struct {
 // price of one tiny read.
 const defaultPoll = 250 * time.Millisecond
 
-// viewID names the editor's views, reached with the number keys.
-type viewID int
-
-const (
-	viewWorkflows viewID = iota
-	viewReview
-	viewHistory
-	viewTokens
-	viewCalls
-)
-
-var viewNames = []string{"Workflows", "Review", "History", "Tokens", "Calls"}
-
-// statusKind colours the status line.
-type statusKind int
-
-const (
-	statusInfo statusKind = iota
-	statusOK
-	statusError
-)
-
-// Model is the editor's root: it owns the workspace, routes each key to the
-// one part that has focus, sends sizes down, and turns answers from the
-// store into state.
+// Model is the editor's root. It routes and does nothing else a page could
+// do: the global keys and tab switching, sizes, dialogs, the status line,
+// keeping the workspace in step with the database, and delivering every
+// other message to the page it belongs to.
+//
+// Model is a value, as Bubble Tea expects, but what it shares with its
+// pages (common) and the pages themselves are pointers: a copy of a Model
+// is the same editor, not a snapshot of it.
 type Model struct {
-	ctx   context.Context
-	store *store.Store
+	*common
 	opts  Options
-	st    *Styles
-	keys  KeyMap
 	help  help.Model
+	pages []page // by pageID
 
 	width, height int
 	bodyHeight    int
-	// Pre-sized frames, rebuilt on resize so View builds no style.
-	listFrame, panelFrame [2]lipgloss.Style // [unfocused, focused]
-	dialogFrame           lipgloss.Style
-	dialogInner           int
+	// Pre-sized dialog frame, rebuilt on resize so View builds no style.
+	dialogFrame lipgloss.Style
+	dialogInner int
 
-	ws           workspace
-	list         workflowList
-	panel        panel
-	panelFocused bool
-	review       reviewPage
-	history      historyPage
-	tokens       tokensPage
-	calls        callsPage
-	dialog       dialog
-	view         viewID
-
-	loaded   bool
-	gen      int64
-	loadSeq  int
-	loading  bool
-	pageSeq  int
-	polls    int
-	saving   bool
-	dbName   string
-	status   string
-	statusIs statusKind
+	loaded bool
+	gen    int64
+	dbName string
 }
 
 // New builds the editor on an open store. Nothing is read until the
@@ -102,17 +64,11 @@ func New(ctx context.Context, s *store.Store, opts Options) Model {
 	st := DefaultStyles()
 	h := help.New()
 	h.Styles = st.Help
-	m := Model{
-		ctx: ctx, store: s, opts: opts, st: st, keys: DefaultKeyMap(), help: h,
-		ws:      newWorkspace(),
-		list:    newWorkflowList(st),
-		panel:   newPanel(st),
-		review:  newReviewPage(st),
-		history: newHistoryPage(st),
-		tokens:  newTokensPage(st, opts.Now),
-		calls:   newCallsPage(st),
-		loadSeq: 1, loading: true,
-		dbName: filepath.Base(s.Path()),
+	c := &common{ctx: ctx, store: s, st: st, keys: DefaultKeyMap(), now: opts.Now,
+		ws: newWorkspace(), loadSeq: 1, loading: true}
+	m := Model{common: c, opts: opts, help: h, dbName: filepath.Base(s.Path())}
+	for _, p := range pageList {
+		m.pages = append(m.pages, p.open(c))
 	}
 	m.syncKeys()
 	return m
@@ -131,110 +87,102 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
 	case tea.KeyMsg:
-		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
-			// A burst of typed keys ("jjj" from key repeat) arrives as one
-			// message; each is its own keystroke.
-			cmds := make([]tea.Cmd, 0, len(msg.Runes))
-			for _, r := range msg.Runes {
-				var c tea.Cmd
-				m, c = m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
-				m.syncKeys()
-				cmds = append(cmds, c)
-			}
-			cmd = tea.Batch(cmds...)
-			break
+		cmd = m.keyBurst(msg)
+	case pollMsg:
+		cmd = tea.Batch(generationCmd(m.ctx, m.store), m.deliver(m.active, msg))
+	case generationMsg:
+		cmd = m.generationRead(msg)
+	case workflowsLoadedMsg:
+		cmd = m.workflowsLoaded(msg)
+	case confirmQuitMsg:
+		cmd = tea.Quit
+		if msg.save {
+			cmd = m.route(saveAllMsg{quit: true})
 		}
-		m, cmd = m.handleKey(msg)
-	case list.FilterMatchesMsg:
-		m.list, cmd = m.list.Update(msg)
-		m.syncPanel()
 	case closeDialogMsg:
+	case list.FilterMatchesMsg:
+		// The workflow list filters in a background command; its answer
+		// is for that list even if another page is on screen by now.
+		cmd = m.deliver(pageWorkflows, msg)
+	case pageMsg:
+		cmd = m.route(msg)
 	default:
-		m, cmd = m.handleResult(msg)
+		// Anything else (such as a text cursor's message) belongs to
+		// whatever is being typed into, on the page on screen.
+		cmd = m.deliver(m.active, msg)
 	}
 	m.syncKeys()
 	return m, cmd
 }
 
-// setStatus puts a message in the status line.
-func (m *Model) setStatus(kind statusKind, text string) {
-	m.status, m.statusIs = text, kind
-}
+// route delivers a page's message to its owner.
+func (m *Model) route(msg pageMsg) tea.Cmd { return m.deliver(msg.owner(), msg) }
 
-// selected is the entry under the list cursor, or nil.
-func (m Model) selected() *entry {
-	return m.ws.entries[m.list.selectedID()]
-}
-
-// syncPanel shows the selected workflow in the panel.
-func (m *Model) syncPanel() {
-	if m.list.reselect != 0 {
-		return // the filtered rows are on their way; keep the panel as is
+// deliver hands msg to page id, then shows the page it asked for, if any.
+func (m *Model) deliver(id pageID, msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	m.pages[id], cmd = m.pages[id].Update(msg)
+	if m.hasNext {
+		m.hasNext = false
+		cmd = tea.Batch(cmd, m.switchTo(m.next))
 	}
-	m.panel.show(m.selected())
-	m.list.syncTitle()
-}
-
-// applyPanel records the panel's copy of the workflow as a draft when it
-// differs from what the workspace holds.
-func (m *Model) applyPanel() tea.Cmd {
-	if !m.panel.has {
-		return nil
-	}
-	e := m.ws.entries[m.panel.w.ID]
-	if e == nil || sameSettings(m.panel.w, e.effective()) {
-		return nil
-	}
-	m.ws.edit(m.panel.w)
-	cmd := m.list.refresh(e)
-	m.panel.show(e)
 	return cmd
 }
 
-// reload asks for a fresh list; any answer still on its way to an earlier
-// request is dropped when it arrives.
-func (m *Model) reload() tea.Cmd {
-	m.loadSeq++
-	m.loading = true
-	return loadWorkflowsCmd(m.ctx, m.store, m.loadSeq)
+// switchTo puts page id on screen and tells it so, which is when it reads
+// what it shows.
+func (m *Model) switchTo(id pageID) tea.Cmd {
+	m.active = id
+	return m.deliver(id, shownMsg{})
 }
 
-// layout shares the screen out after a resize or a help toggle: header and
-// counts on top, the status and help lines at the bottom, the rest to the
-// body, then sends each child its size.
+// generationRead reloads the workspace when some process changed the
+// database, and tells the page on screen.
+func (m *Model) generationRead(msg generationMsg) tea.Cmd {
+	next := tickCmd(m.opts.PollInterval)
+	if msg.err != nil {
+		m.setStatus(statusError, msg.err.Error())
+		return next
+	}
+	if m.loading || msg.gen == m.gen && m.loaded {
+		return next // nothing new (a failed first read is retried)
+	}
+	return tea.Batch(next, m.reloadWorkflows(), m.deliver(m.active, storeChangedMsg{}))
+}
+
+// workflowsLoaded merges a fresh read into the workspace and tells every
+// page, since each shows some of it.
+func (m *Model) workflowsLoaded(msg workflowsLoadedMsg) tea.Cmd {
+	if msg.seq != m.loadSeq {
+		return nil // an answer to an older question
+	}
+	m.loading = false
+	if msg.err != nil {
+		m.setStatus(statusError, msg.err.Error())
+		return nil
+	}
+	first := !m.loaded
+	m.loaded, m.gen = true, msg.gen
+	changed := workspaceLoadedMsg{rebuild: m.ws.load(msg.list) || first}
+	cmds := make([]tea.Cmd, len(m.pages))
+	for id := range m.pages {
+		cmds[id] = m.deliver(pageID(id), changed)
+	}
+	return tea.Batch(cmds...)
+}
+
+// layout shares the screen out after a resize or a help toggle: the header
+// and footer take what they measure, the body the rest, and each page and
+// the dialog frame get the body's size.
 func (m *Model) layout() {
 	if m.width == 0 {
 		return
 	}
 	m.help.Width = m.width
-	m.bodyHeight = max(3, m.height-headerHeight-1-m.helpHeight())
-	listW := max(34, min(56, m.width*9/20))
-	panelW := max(20, m.width-listW)
-	innerH := max(1, m.bodyHeight-2)
-	for i, base := range []lipgloss.Style{m.st.Pane, m.st.FocusedPane} {
-		m.listFrame[i] = base.Width(listW - 2).Height(innerH)
-		m.panelFrame[i] = base.Width(panelW-2).Height(innerH).Padding(0, 1)
+	m.bodyHeight = max(3, m.height-lipgloss.Height(m.headerView())-lipgloss.Height(m.footerView()))
+	for _, p := range m.pages {
+		p.SetSize(m.width, m.bodyHeight)
 	}
-	m.list.setSize(listW-2, innerH)
-	m.panel.setSize(panelW-4, innerH)
-	m.review.setSize(m.width, m.bodyHeight)
-	m.history.setSize(m.width, m.bodyHeight)
-	m.tokens.setSize(m.width, m.bodyHeight)
-	m.calls.setSize(m.width, m.bodyHeight)
-	m.dialogInner = dialogWidth(m.width)
-	m.dialogFrame = m.st.Dialog.Width(m.dialogInner + 2)
-}
-
-// headerHeight is the title bar and the counts line.
-const headerHeight = 2
-
-// fullHelpRows is the room full help gets, whatever is enabled, so that
-// the layout does not jump as bindings come and go.
-const fullHelpRows = 6
-
-func (m Model) helpHeight() int {
-	if m.help.ShowAll {
-		return fullHelpRows
-	}
-	return 1
+	m.dialogInner = dialogWidth(m.width, m.st.Dialog)
+	m.dialogFrame = m.st.Dialog.Width(m.dialogInner + m.st.Dialog.GetHorizontalPadding())
 }

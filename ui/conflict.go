@@ -18,12 +18,15 @@ type overwriteMsg struct {
 	theirs *model.Workflow
 }
 
-// reloadTheirsMsg: drop the user's draft of id and take the database's
+// takeTheirsMsg: drop the user's draft of id and take the database's
 // version (nil: it was deleted).
-type reloadTheirsMsg struct {
+type takeTheirsMsg struct {
 	id     int64
 	theirs *model.Workflow
 }
+
+func (overwriteMsg) owner() pageID  { return pageWorkflows }
+func (takeTheirsMsg) owner() pageID { return pageWorkflows }
 
 // conflictDialog shows both versions of a workflow that someone else saved
 // while the user was editing it, side by side with the differences marked,
@@ -40,8 +43,8 @@ func (d conflictDialog) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 	switch {
 	case key.Matches(msg, d.km.Overwrite):
 		return nil, msgCmd(overwriteMsg{id: d.mine.ID, theirs: d.theirs})
-	case key.Matches(msg, d.km.ReloadTheirs):
-		return nil, msgCmd(reloadTheirsMsg{id: d.mine.ID, theirs: d.theirs})
+	case key.Matches(msg, d.km.TakeTheirs):
+		return nil, msgCmd(takeTheirsMsg{id: d.mine.ID, theirs: d.theirs})
 	case key.Matches(msg, d.km.Cancel):
 		return nil, msgCmd(closeDialogMsg{})
 	}
@@ -102,7 +105,7 @@ func (d conflictDialog) ShortHelp() []key.Binding {
 	if d.theirs == nil {
 		over = withHelp(over, "recreate with yours")
 	}
-	return []key.Binding{over, d.km.ReloadTheirs, withHelp(d.km.Cancel, "keep editing")}
+	return []key.Binding{over, d.km.TakeTheirs, withHelp(d.km.Cancel, "keep editing")}
 }
 
 func yesNo(b bool) string {

@@ -72,8 +72,14 @@ func withHelp(b key.Binding, desc string) key.Binding {
 	return b
 }
 
-// dialogWidth is the inner width of a dialog in a body of the given width.
-func dialogWidth(body int) int { return max(20, min(72, body-6)) }
+// dialogMargin is the least room left beside a dialog on each side.
+const dialogMargin = 1
+
+// dialogWidth is the inner width of a dialog drawn with frame in a body of
+// the given width.
+func dialogWidth(body int, frame lipgloss.Style) int {
+	return max(20, min(72, body-frame.GetHorizontalFrameSize()-2*dialogMargin))
+}
 
 // dialogBox frames a dialog's content with the pre-sized frame style and
 // centres it in the body.

@@ -161,7 +161,7 @@ func TestKeyBurstIsSeveralKeystrokes(t *testing.T) {
 	goldenApp(t, s)
 	d := newDriver(t, s)
 	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjj")})
-	require.Equal(t, "send-invoice", d.m.panel.w.Name)
+	require.Equal(t, "send-invoice", d.workflows().panel.w.Name)
 }
 
 // TestGoldenMigrated shows an imported workflow whose auth came from the

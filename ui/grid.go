@@ -35,14 +35,6 @@ type grid struct {
 	empty          string
 }
 
-// Grid paging keys, beside the KeyMap's up and down.
-var (
-	gridPageUp   = key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up"))
-	gridPageDown = key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down"))
-	gridTop      = key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "first"))
-	gridBottom   = key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "last"))
-)
-
 func newGrid(st *Styles, empty string, cols ...column) grid {
 	return grid{st: st, cols: cols, widths: make([]int, len(cols)), empty: empty}
 }
@@ -127,13 +119,13 @@ func (g grid) Update(msg tea.KeyMsg, km *KeyMap) grid {
 		g.move(-1)
 	case key.Matches(msg, km.Down):
 		g.move(1)
-	case key.Matches(msg, gridPageUp):
+	case key.Matches(msg, km.PageUp):
 		g.move(-g.visibleRows())
-	case key.Matches(msg, gridPageDown):
+	case key.Matches(msg, km.PageDown):
 		g.move(g.visibleRows())
-	case key.Matches(msg, gridTop):
+	case key.Matches(msg, km.Top):
 		g.move(-len(g.rows))
-	case key.Matches(msg, gridBottom):
+	case key.Matches(msg, km.Bottom):
 		g.move(len(g.rows))
 	}
 	return g

@@ -114,6 +114,11 @@ func (d *driver) run(cmd tea.Cmd) {
 	}
 }
 
+// workflows is the workflows page, for looking inside it.
+func (d *driver) workflows() *workflowsPage {
+	return d.m.pages[pageWorkflows].(*workflowsPage)
+}
+
 // keys sends key presses by name: "j", "tab", "ctrl+s", "space", "enter"...
 func (d *driver) keys(names ...string) *driver {
 	d.t.Helper()
@@ -165,10 +170,15 @@ func (d *driver) selectName(name string) *driver {
 	d.t.Helper()
 	id, ok := d.m.ws.byName(name)
 	require.True(d.t, ok, "no workflow %s", name)
-	d.m.list.showID(id)
-	d.m.syncPanel()
+	d.workflows().list.showID(id)
+	d.workflows().syncPanel()
 	d.m.syncKeys()
 	return d
 }
 
 func teaSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+// body is a body parameter of the given type.
+func body(key, typ string) model.Parameter {
+	return model.Parameter{Key: key, Type: typ, In: model.ParamInBody}
+}

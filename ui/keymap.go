@@ -8,6 +8,8 @@ import "github.com/charmbracelet/bubbles/key"
 // help never offers a key that would do nothing.
 type KeyMap struct {
 	Up, Down             key.Binding
+	PageUp, PageDown     key.Binding // grids
+	Top, Bottom          key.Binding // grids
 	NextField, PrevField key.Binding
 	Filter, ClearFilter  key.Binding
 
@@ -23,20 +25,25 @@ type KeyMap struct {
 	// Workflow actions.
 	New, Rename, Delete, Save, Discard key.Binding
 
-	// Views.
-	Workflows, Review, History, Tokens, Calls key.Binding
-	Back                                      key.Binding
-	Jump                                      key.Binding // review: go to the finding's workflow
+	// Pages: Tabs[i] shows pageList[i].
+	Tabs []key.Binding
+	Back key.Binding
+	Jump key.Binding // review: go to the finding's workflow
 
 	// Tokens view.
 	NewToken, Revoke key.Binding
 
 	// Dialogs.
-	Yes, No, SaveAndQuit    key.Binding
-	Overwrite, ReloadTheirs key.Binding
-	Accept, Cancel          key.Binding
+	NextInput, PrevInput  key.Binding // the token form's fields
+	SwitchKind            key.Binding // the token form: admin or user
+	Yes, No, SaveAndQuit  key.Binding
+	Overwrite, TakeTheirs key.Binding
+	Accept, Cancel        key.Binding
 
 	Help, Quit key.Binding
+	// ForceQuit is ctrl+c: it reaches the root even while text is being
+	// typed, where q is just a letter. It still asks when edits are unsaved.
+	ForceQuit key.Binding
 }
 
 // DefaultKeyMap returns the editor's keys.
@@ -44,6 +51,10 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "first")),
+		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "last")),
 		NextField:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
 		PrevField:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev field")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
@@ -63,30 +74,39 @@ func DefaultKeyMap() KeyMap {
 		Save:    key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
 		Discard: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "discard edits")),
 
-		Workflows: key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "workflows")),
-		Review:    key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "review")),
-		History:   key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "history")),
-		Tokens:    key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "tokens")),
-		Calls:     key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "calls")),
-		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Jump:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to workflow")),
+		Tabs: tabKeys(),
+		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Jump: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to workflow")),
 
 		NewToken: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new token")),
 		Revoke:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke")),
 
-		Yes:          key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
-		No:           key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
-		SaveAndQuit:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save all and quit")),
-		Overwrite:    key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "overwrite with yours")),
-		ReloadTheirs: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload theirs (drop yours)")),
-		Accept:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
-		Cancel:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		NextInput:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next")),
+		PrevInput:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous")),
+		SwitchKind:  key.NewBinding(key.WithKeys(" ", "left", "right"), key.WithHelp("space", "admin/user")),
+		Yes:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		No:          key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
+		SaveAndQuit: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save all and quit")),
+		Overwrite:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "overwrite with yours")),
+		TakeTheirs:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload theirs (drop yours)")),
+		Accept:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
+		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 
 		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
 		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c")),
 	}
 }
 
-// forceQuit is ctrl+c: it reaches the root even while text is being typed,
-// where q is just a letter. It still asks when edits are unsaved.
-var forceQuit = key.NewBinding(key.WithKeys("ctrl+c"))
+// pageBindings are the bindings that belong to pages. The root switches
+// them all off after every message and the page on screen switches on
+// what applies (page.syncKeys); the global and dialog keys are the root's.
+func (k *KeyMap) pageBindings() []*key.Binding {
+	return []*key.Binding{
+		&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom,
+		&k.NextField, &k.PrevField, &k.Filter, &k.ClearFilter,
+		&k.Toggle, &k.OpenDropdown, &k.Choose, &k.CloseMenu, &k.EditText, &k.AcceptText, &k.CancelText,
+		&k.New, &k.Rename, &k.Delete, &k.Discard, &k.Back, &k.Jump, &k.NewToken, &k.Revoke,
+	}
+}

@@ -31,12 +31,13 @@ type panel struct {
 	// has: a workflow is selected (an empty filter result has none).
 	has                  bool
 	unsaved, stale, gone bool
-	focused              bool
-	field                field
-	dropdown             authDropdown
-	desc                 textinput.Model
-	editing              bool // typing into the description
-	width, height        int
+	// field has the cursor while the panel has focus (the workflows
+	// page's focus says whether it has).
+	field         field
+	dropdown      authDropdown
+	desc          textinput.Model
+	editing       bool // typing into the description
+	width, height int
 }
 
 func newPanel(st *Styles) panel {
@@ -55,7 +56,7 @@ func (p *panel) show(e *entry) {
 		p.desc.Blur()
 		return
 	}
-	if !p.has || p.w.ID != e.saved.ID {
+	if !p.has || p.w.ID != e.stored.ID {
 		p.dropdown.open, p.editing = false, false
 		p.desc.Blur()
 	}
@@ -74,10 +75,10 @@ func (p *panel) clampField() {
 	}
 }
 
-// focusFirst and focusLast enter the panel from the list with tab or
-// shift+tab.
-func (p *panel) focusFirst() { p.focused, p.field = true, fieldPublic }
-func (p *panel) focusLast()  { p.focused, p.field = true, fieldDescription }
+// focusFirst and focusLast put the cursor on the first or last field, for
+// entering the panel from the list with tab or shift+tab.
+func (p *panel) focusFirst() { p.field = fieldPublic }
+func (p *panel) focusLast()  { p.field = fieldDescription }
 
 // step moves focus by dir among drawn fields; it reports false when that
 // leaves the panel (tab past the last field goes back to the list).

@@ -27,8 +27,9 @@ const scheduledHint = "Scheduled-only: not callable over HTTP, so authentication
 // clears the mark and the review's info finding.
 const migratedHint = "? Migrated from the old checkbox: choose it again to confirm."
 
-// View draws the panel's lines, cut to its size.
-func (p panel) View() string {
+// View draws the panel's lines, cut to its size; focused marks the field
+// with the cursor.
+func (p panel) View(focused bool) string {
 	if !p.has {
 		return p.st.Dim.Render("No workflow selected.")
 	}
@@ -50,15 +51,15 @@ func (p panel) View() string {
 	}
 	add(st.Dim.Render(fmt.Sprintf("%s · version %d", where, w.Version)), "")
 
-	add(p.checkbox(fieldPublic, w.Public, "Expose as a public API workflow"))
+	add(p.checkbox(focused, fieldPublic, w.Public, "Expose as a public API workflow"))
 	if w.Public {
 		if p.dropdown.open {
-			add(p.label(fieldAuth, "Authentication"))
+			add(p.label(focused, fieldAuth, "Authentication"))
 			for _, l := range p.dropdown.openLines(w.Auth, p.width-labelIndent, st) {
 				add(strings.Repeat(" ", labelIndent-2) + l)
 			}
 		} else {
-			add(p.label(fieldAuth, "Authentication") + p.dropdown.closedView(w.Auth, st))
+			add(p.label(focused, fieldAuth, "Authentication") + p.dropdown.closedView(w.Auth, st))
 		}
 		if w.AuthMigrated {
 			add(wrapIndented(migratedHint, labelIndent, p.width, st.Warning)...)
@@ -66,8 +67,8 @@ func (p panel) View() string {
 	} else {
 		add(wrapIndented(scheduledHint, labelIndent, p.width, st.Dim)...)
 	}
-	add(p.checkbox(fieldPrivacy, w.IgnorePrivacyRules, "Ignore privacy rules"))
-	add(p.label(fieldMethod, "Method") + st.Value.Render(string(w.Method)))
+	add(p.checkbox(focused, fieldPrivacy, w.IgnorePrivacyRules, "Ignore privacy rules"))
+	add(p.label(focused, fieldMethod, "Method") + st.Value.Render(string(w.Method)))
 	desc := st.Value.Render(w.Description)
 	switch {
 	case p.editing:
@@ -75,7 +76,7 @@ func (p panel) View() string {
 	case w.Description == "":
 		desc = st.Dim.Render("(none)")
 	}
-	add(p.label(fieldDescription, "Description") + desc)
+	add(p.label(focused, fieldDescription, "Description") + desc)
 	if p.stale && !p.gone {
 		add(wrapIndented("! Changed outside the editor since you began: saving will show both versions.",
 			labelIndent, p.width, st.Warning)...)
@@ -88,23 +89,23 @@ func (p panel) View() string {
 }
 
 // checkbox draws a boolean field: "› [x] Label".
-func (p panel) checkbox(f field, on bool, label string) string {
+func (p panel) checkbox(focused bool, f field, on bool, label string) string {
 	box := "[ ] "
 	if on {
 		box = "[x] "
 	}
-	marker, style := p.marker(f)
+	marker, style := p.marker(focused, f)
 	return marker + style.Render(box+label)
 }
 
 // label draws the start of a value field: marker, indent, padded label.
-func (p panel) label(f field, label string) string {
-	marker, style := p.marker(f)
+func (p panel) label(focused bool, f field, label string) string {
+	marker, style := p.marker(focused, f)
 	return marker + "    " + style.Render(fmt.Sprintf("%-*s", labelWidth, label))
 }
 
-func (p panel) marker(f field) (string, lipgloss.Style) {
-	if p.focused && p.field == f {
+func (p panel) marker(focused bool, f field) (string, lipgloss.Style) {
+	if focused && p.field == f {
 		return "› ", p.st.FocusLabel
 	}
 	return "  ", p.st.Label

@@ -26,6 +26,8 @@ type nameChosenMsg struct {
 	name    string
 }
 
+func (nameChosenMsg) owner() pageID { return pageWorkflows }
+
 // namePrompt asks for a workflow name and checks it as it is typed, with the
 // model's rules (the error names the bad character and its position) and
 // against the names already in use, so enter can only accept a name the

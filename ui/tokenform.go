@@ -31,12 +31,6 @@ type tokenForm struct {
 	now    func() time.Time
 }
 
-var (
-	formNext   = key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next"))
-	formPrev   = key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous"))
-	formSwitch = key.NewBinding(key.WithKeys(" ", "left", "right"), key.WithHelp("space", "admin/user"))
-)
-
 func newTokenForm(st *Styles, km KeyMap, now func() time.Time) tokenForm {
 	f := tokenForm{st: st, km: km, kind: model.TokenAdmin, focus: 1, now: now}
 	for i, ph := range []string{"who or what uses it, e.g. ci-deploy", "the user id it acts as", "e.g. 30d or 12h; empty: never expires"} {
@@ -86,11 +80,11 @@ func (f tokenForm) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 		}
 		f.err, f.busy = nil, true
 		return f, msgCmd(createTokenMsg{nt: nt})
-	case key.Matches(msg, formNext):
+	case key.Matches(msg, f.km.NextInput):
 		return f.move(1), nil
-	case key.Matches(msg, formPrev):
+	case key.Matches(msg, f.km.PrevInput):
 		return f.move(-1), nil
-	case f.focus == 0 && key.Matches(msg, formSwitch):
+	case f.focus == 0 && key.Matches(msg, f.km.SwitchKind):
 		if f.kind == model.TokenAdmin {
 			f.kind = model.TokenUser
 		} else {
@@ -170,9 +164,9 @@ func (f tokenForm) View(width int) string {
 }
 
 func (f tokenForm) ShortHelp() []key.Binding {
-	sw := formSwitch
+	sw := f.km.SwitchKind
 	sw.SetEnabled(f.focus == 0)
-	return []key.Binding{formNext, sw, withHelp(f.km.Accept, "create"), f.km.Cancel}
+	return []key.Binding{f.km.NextInput, sw, withHelp(f.km.Accept, "create"), f.km.Cancel}
 }
 
 // secretDialog shows a new token's secret, the only time it can be seen:

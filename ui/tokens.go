@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"flowgate/model"
@@ -12,27 +14,23 @@ import (
 
 // tokensPage lists API tokens — revoked and expired ones too, as the CLI
 // does — with the keys to create one (the secret is shown once) and to
-// revoke one (after confirmation).
+// revoke one (after confirmation). Its commands are in tokens_cmds.go.
 type tokensPage struct {
-	st     *Styles
-	grid   grid
+	gridPage
 	tokens []store.Token
-	seq    int
-	now    func() time.Time
-	width  int
 }
 
-func newTokensPage(st *Styles, now func() time.Time) tokensPage {
+func newTokensPage(c *common) page {
 	status := func(v string) (lipgloss.Style, bool) {
 		switch v {
 		case "active":
-			return st.Allow, true
+			return c.st.Allow, true
 		case "revoked", "expired":
-			return st.Deny, true
+			return c.st.Deny, true
 		}
 		return lipgloss.Style{}, false
 	}
-	return tokensPage{st: st, now: now, grid: newGrid(st, "No API tokens yet: press n to create one.",
+	p := &tokensPage{gridPage: gridPage{common: c, grid: newGrid(c.st, "No API tokens yet: press n to create one.",
 		column{title: "NAME"},
 		column{title: "KIND", width: 5},
 		column{title: "USER", width: 10},
@@ -41,7 +39,71 @@ func newTokensPage(st *Styles, now func() time.Time) tokensPage {
 		column{title: "LAST USED", width: 10},
 		column{title: "EXPIRES", width: 10},
 		column{title: "STATUS", width: 7, style: status},
-	)}
+	)}}
+	p.parts = p.titleAndDetail
+	return p
+}
+
+func (p *tokensPage) Update(msg tea.Msg) (page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case shownMsg, storeChangedMsg:
+		return p, p.load()
+	case tokensLoadedMsg:
+		if p.answered(msg.seq, msg.err) {
+			p.set(msg.tokens)
+		}
+	case createTokenMsg:
+		return p, createTokenCmd(p.ctx, p.store, msg.nt)
+	case tokenCreatedMsg:
+		return p, p.created(msg)
+	case confirmRevokeMsg:
+		return p, revokeTokenCmd(p.ctx, p.store, msg.tok)
+	case tokenRevokedMsg:
+		if msg.err != nil {
+			p.setStatus(statusError, "Not revoked: "+msg.err.Error())
+			return p, nil
+		}
+		p.setStatus(statusOK, "Revoked token "+msg.name+": calls with it are refused.")
+		return p, p.load()
+	case tea.KeyMsg:
+		p.handleKey(msg)
+	}
+	return p, nil
+}
+
+func (p *tokensPage) handleKey(k tea.KeyMsg) {
+	switch {
+	case key.Matches(k, p.keys.NewToken):
+		p.dialog = newTokenForm(p.st, p.keys, p.now)
+	case key.Matches(k, p.keys.Revoke):
+		if t, ok := p.selected(); ok && t.RevokedAt == nil {
+			p.dialog = confirmDialog{st: p.st, title: "Revoke token " + t.Name + "?",
+				body: fmt.Sprintf("Calls with %s… (%s) are refused from the next decision on. "+
+					"The token stays listed as revoked; this cannot be undone.", t.Prefix, t.ID),
+				choices: []choice{
+					{withHelp(p.keys.Yes, "revoke"), confirmRevokeMsg{tok: t}},
+					{withHelp(p.keys.No, "keep it"), nil},
+				}}
+		}
+	default:
+		p.handleGridKey(k)
+	}
+}
+
+// created shows a new token's secret, once; a refusal goes back to the
+// form, still open, so the value can be corrected.
+func (p *tokensPage) created(msg tokenCreatedMsg) tea.Cmd {
+	if msg.err != nil {
+		if f, ok := p.dialog.(tokenForm); ok {
+			p.dialog = f.failed(msg.err)
+		} else {
+			p.setStatus(statusError, "Token not created: "+msg.err.Error())
+		}
+		return nil
+	}
+	p.dialog = secretDialog{st: p.st, km: p.keys, secret: msg.secret, tok: msg.tok}
+	p.setStatus(statusOK, fmt.Sprintf("Created token %s (%s).", msg.tok.Name, msg.tok.ID))
+	return p.load()
 }
 
 // dateLayout is the short date used in token columns.
@@ -81,7 +143,7 @@ func (p *tokensPage) set(tokens []store.Token) {
 }
 
 // selected is the token under the cursor.
-func (p tokensPage) selected() (store.Token, bool) {
+func (p *tokensPage) selected() (store.Token, bool) {
 	i := p.grid.selected()
 	if i < 0 {
 		return store.Token{}, false
@@ -90,26 +152,14 @@ func (p tokensPage) selected() (store.Token, bool) {
 }
 
 // revocable reports whether the selected token can be revoked.
-func (p tokensPage) revocable() bool {
+func (p *tokensPage) revocable() bool {
 	t, ok := p.selected()
 	return ok && t.RevokedAt == nil
 }
 
-// names maps token ids to names, for the call log.
-func (p tokensPage) names() map[string]string {
-	out := make(map[string]string, len(p.tokens))
-	for _, t := range p.tokens {
-		out[t.ID] = t.Name
-	}
-	return out
-}
-
-func (p *tokensPage) setSize(w, h int) {
-	p.width = w
-	p.grid.setSize(w, max(2, h-3))
-}
-
-func (p tokensPage) View() string {
+// titleAndDetail are the title above the grid and the selected token's
+// details below it.
+func (p *tokensPage) titleAndDetail() (above, below string) {
 	detail := ""
 	if t, ok := p.selected(); ok {
 		detail = fmt.Sprintf("%s · id %s · created %s", t.Name, t.ID, t.CreatedAt.Local().Format(timeLayout))
@@ -120,6 +170,21 @@ func (p tokensPage) View() string {
 			detail += " · revoked " + formatTime(t.RevokedAt, "")
 		}
 	}
-	return p.st.Heading.Render("API tokens") + "\n\n" + p.grid.View() + "\n" +
-		fitLines([]string{p.st.Dim.Render(detail)}, p.width, 1)
+	return p.st.Heading.Render("API tokens") + "\n", fitLines([]string{p.st.Dim.Render(detail)}, p.width, 1)
+}
+
+func (p *tokensPage) syncKeys() {
+	p.enableGridKeys()
+	p.keys.NewToken.SetEnabled(true)
+	p.keys.Revoke.SetEnabled(p.revocable())
+}
+
+func (p *tokensPage) ShortHelp() []key.Binding {
+	k := p.keys
+	return []key.Binding{k.Up, k.Down, k.NewToken, k.Revoke, k.Back, k.Help, k.Quit}
+}
+
+func (p *tokensPage) FullHelp() [][]key.Binding {
+	k := p.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.NewToken, k.Revoke}, k.Tabs, {k.Save, k.Back, k.Help, k.Quit}}
 }

@@ -25,7 +25,7 @@ func TestDropdownOnlyWhilePublicAndValueKept(t *testing.T) {
 	d.keys("space")
 	assert.NotContains(t, d.view(), "Authentication", "row not drawn while not public")
 	assert.Contains(t, d.view(), "Scheduled-only: not callable over HTTP")
-	assert.Equal(t, model.AuthAdmin, d.m.panel.w.Auth, "value kept in the draft")
+	assert.Equal(t, model.AuthAdmin, d.workflows().panel.w.Auth, "value kept in the draft")
 
 	d.keys("ctrl+s")
 	saved := get(t, s, "hook")
@@ -52,7 +52,7 @@ func TestDropdownKeyOnlyInHelpWhilePublic(t *testing.T) {
 	assert.False(t, d.m.keys.OpenDropdown.Enabled())
 	assert.NotContains(t, d.view(), "choose auth")
 	d.keys("down")
-	assert.Equal(t, fieldPrivacy, d.m.panel.field, "down skips the hidden field")
+	assert.Equal(t, fieldPrivacy, d.workflows().panel.field, "down skips the hidden field")
 }
 
 func TestDropdownChooseAndEscape(t *testing.T) {
@@ -73,8 +73,8 @@ func TestDropdownChooseAndEscape(t *testing.T) {
 	assert.Contains(t, v, "(•) User and admin", "the current choice is marked")
 
 	d.keys("down", "esc") // closes unchanged
-	assert.False(t, d.m.panel.dropdown.open)
-	assert.Nil(t, d.m.ws.entries[d.m.list.selectedID()].draft)
+	assert.False(t, d.workflows().panel.dropdown.open)
+	assert.Nil(t, d.m.ws.entries[d.workflows().list.selectedID()].draft)
 
 	d.keys("enter", "down", "enter")
 	assert.Contains(t, d.view(), "[Admin only ▾]")
@@ -146,9 +146,9 @@ func TestDiscardRestoresSaved(t *testing.T) {
 	create(t, s, spec{name: "wf", public: true, auth: model.AuthUser})
 	d := newDriver(t, s).selectName("wf")
 	d.keys("tab", "space")
-	assert.False(t, d.m.panel.w.Public)
+	assert.False(t, d.workflows().panel.w.Public)
 	d.keys("esc")
-	assert.True(t, d.m.panel.w.Public)
+	assert.True(t, d.workflows().panel.w.Public)
 	assert.Empty(t, d.m.ws.unsavedNames())
 	assert.NotContains(t, d.view(), "● unsaved")
 	assert.Contains(t, d.view(), "Discarded the unsaved edits to wf.")
@@ -243,8 +243,8 @@ func TestConflictReloadTheirs(t *testing.T) {
 
 	d.keys("ctrl+s", "r")
 	assert.Empty(t, d.m.ws.unsavedNames())
-	assert.True(t, d.m.panel.w.Public)
-	assert.Equal(t, model.AuthAdmin, d.m.panel.w.Auth)
+	assert.True(t, d.workflows().panel.w.Public)
+	assert.Equal(t, model.AuthAdmin, d.workflows().panel.w.Auth)
 	saved := get(t, s, "wf")
 	assert.Equal(t, int64(2), saved.Version, "reloading writes nothing")
 }
@@ -282,13 +282,13 @@ func TestRefreshKeepsDrafts(t *testing.T) {
 	create(t, s, spec{name: "c", public: true, auth: model.AuthNone})
 	d.send(pollMsg{})
 
-	a := d.m.ws.entries[d.m.list.selectedID()]
-	assert.Equal(t, "a", a.saved.Name)
+	a := d.m.ws.entries[d.workflows().list.selectedID()]
+	assert.Equal(t, "a", a.stored.Name)
 	assert.True(t, a.draft.Public, "the draft is kept")
 	assert.Empty(t, a.draft.Description)
 	assert.True(t, a.stale)
 	bID, _ := d.m.ws.byName("b")
-	assert.Equal(t, "from the CLI", d.m.ws.entries[bID].saved.Description)
+	assert.Equal(t, "from the CLI", d.m.ws.entries[bID].stored.Description)
 	assert.Contains(t, d.view(), "3 workflows · 1 open")
 	assert.Contains(t, d.view(), "Changed outside the editor")
 }
@@ -321,8 +321,8 @@ func TestNewRenameDelete(t *testing.T) {
 	d.typeText("new-one").keys("enter")
 	created := get(t, s, "new-one")
 	assert.False(t, created.Public)
-	assert.Equal(t, created.ID, d.m.list.selectedID(), "the new workflow is selected")
-	assert.True(t, d.m.panelFocused, "ready to set it up")
+	assert.Equal(t, created.ID, d.workflows().list.selectedID(), "the new workflow is selected")
+	assert.True(t, d.workflows().focus == panePanel, "ready to set it up")
 
 	d.keys("r")
 	for range 3 {
@@ -349,10 +349,10 @@ func TestFilterOwnsKeys(t *testing.T) {
 	assert.False(t, d.quit, "q typed into the filter does not quit")
 	assert.Nil(t, d.m.dialog)
 	d.keys("enter")
-	assert.Equal(t, "quota", d.m.panel.w.Name)
+	assert.Equal(t, "quota", d.workflows().panel.w.Name)
 	assert.Contains(t, d.view(), `matching "qu"`)
 	d.keys("esc")
-	assert.False(t, d.m.list.list.IsFiltered())
+	assert.False(t, d.workflows().list.list.IsFiltered())
 }
 
 func TestTokensCreateShowsSecretOnceAndRevoke(t *testing.T) {
@@ -408,8 +408,8 @@ func TestReviewJumpsToWorkflow(t *testing.T) {
 	d.keys("2")
 	assert.Contains(t, d.view(), "high")
 	d.keys("enter")
-	assert.Equal(t, viewWorkflows, d.m.view)
-	assert.Equal(t, "z-open", d.m.panel.w.Name)
+	assert.Equal(t, pageWorkflows, d.m.active)
+	assert.Equal(t, "z-open", d.workflows().panel.w.Name)
 }
 
 func TestHistoryAndCallsViews(t *testing.T) {
@@ -430,7 +430,7 @@ func TestHistoryAndCallsViews(t *testing.T) {
 	assert.Contains(t, v, "missing_token")
 	assert.Contains(t, v, "anonymous")
 	d.keys("esc")
-	assert.Equal(t, viewWorkflows, d.m.view)
+	assert.Equal(t, pageWorkflows, d.m.active)
 }
 
 // 80×24 must be usable: everything fits and nothing wraps.
@@ -457,7 +457,7 @@ func TestWelcomeThenCreate(t *testing.T) {
 	d.keys("n").typeText("first").keys("enter")
 	assert.NotContains(t, d.view(), "Welcome to flowgate")
 	assert.Contains(t, d.view(), "1 workflows · 0 open · 0 users · 0 admins · 1 scheduled")
-	assert.Equal(t, "first", d.m.panel.w.Name)
+	assert.Equal(t, "first", d.workflows().panel.w.Name)
 }
 
 func TestDatabaseErrorInStatusLine(t *testing.T) {

@@ -13,8 +13,8 @@ import (
 	"flowgate/model"
 )
 
-// row is the list's view of one workflow. Rows are pointers shared with
-// their workspace entry and updated in place, so an edit costs nothing
+// row is the list's view of one workspace entry, built from it by the
+// list. Rows are pointers updated in place, so an edit costs nothing
 // however long the list is. The name is never changed in place: the list
 // filters in a background command that reads it, so a new name gets a new
 // row (see workflowList.refresh).
@@ -31,22 +31,19 @@ type row struct {
 // FilterValue is what `/` matches against: the name.
 func (r *row) FilterValue() string { return r.name }
 
+// newRow builds the row of entry e.
 func newRow(e *entry) *row {
-	r := &row{id: e.saved.ID, name: e.effective().Name}
-	e.row = r
-	e.refreshRow()
+	r := &row{id: e.stored.ID, name: e.effective().Name}
+	r.fill(e)
 	return r
 }
 
-// refreshRow copies the entry's state into its row (all but the name).
-func (e *entry) refreshRow() {
-	if e.row == nil {
-		return
-	}
+// fill copies the entry's state into its row (all but the name).
+func (r *row) fill(e *entry) {
 	w := e.effective()
-	e.row.exposure, e.row.method = model.ExposureOf(w), w.Method
-	e.row.unsaved, e.row.stale = e.draft != nil, e.stale
-	e.row.migrated = w.AuthMigrated
+	r.exposure, r.method = model.ExposureOf(w), w.Method
+	r.unsaved, r.stale = e.draft != nil, e.stale
+	r.migrated = w.AuthMigrated
 }
 
 // rowMarks renders the three mark columns at the end of a row: unsaved
@@ -157,12 +154,12 @@ func (l *workflowList) rebuild(ws *workspace) tea.Cmd {
 // refresh brings one entry's row up to date; a changed name needs a new
 // row (see row).
 func (l *workflowList) refresh(e *entry) tea.Cmd {
-	if e.row != nil && e.row.name == e.effective().Name {
-		e.refreshRow()
+	i, ok := l.index[e.stored.ID]
+	if !ok {
 		return nil
 	}
-	i, ok := l.index[e.saved.ID]
-	if !ok {
+	if r := l.list.Items()[i].(*row); r.name == e.effective().Name {
+		r.fill(e)
 		return nil
 	}
 	keep := l.selectedID()
@@ -171,6 +168,17 @@ func (l *workflowList) refresh(e *entry) tea.Cmd {
 		l.reselect = keep
 	}
 	return cmd
+}
+
+// refreshAll brings every row up to date after a load that kept the order.
+func (l *workflowList) refreshAll(ws *workspace) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, id := range ws.order {
+		if cmd := l.refresh(ws.entries[id]); cmd != nil {
+			cmds = append(cmds, cmd)
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 // selectID moves the cursor to workflow id, clearing a filter that hides

@@ -8,15 +8,16 @@ import (
 )
 
 // workspace is the editor's copy of the database plus the user's unsaved
-// edits. It is plain data (no Bubble Tea) so its rules — a draft is never
-// overwritten by a refresh, a draft equal to what is saved is no draft —
-// are easy to test on their own.
+// edits. It is plain data (no Bubble Tea, no rows of any view: the list
+// builds its rows from the entries) so its rules — a draft is never
+// overwritten by a refresh, a draft equal to what is stored is no draft —
+// are easy to test on their own (workspace_test.go).
 type workspace struct {
 	entries map[int64]*entry
-	// order is the display order: by saved name, ignoring case, like the
+	// order is the display order: by stored name, ignoring case, like the
 	// store lists them.
 	order  []int64
-	counts map[model.Exposure]int // by effective (draft or saved) settings
+	counts map[model.Exposure]int // by effective (draft or stored) settings
 	// drafted holds the ids with a draft, so "anything unsaved?" is cheap
 	// however many workflows there are.
 	drafted map[int64]struct{}
@@ -24,7 +25,8 @@ type workspace struct {
 
 // entry is one workflow: what the database last said, and the draft.
 type entry struct {
-	saved model.Workflow
+	// stored is the workflow as the database last said it was.
+	stored model.Workflow
 	// draft holds unsaved edits; nil when there are none. Its ID and
 	// Version are those of the row it was started from, which is what
 	// the optimistic save checks against.
@@ -37,8 +39,6 @@ type entry struct {
 	stale bool
 	// gone: deleted in the database while the draft was open.
 	gone bool
-	// row is the list's view of this entry, updated in place.
-	row *row
 }
 
 // effective is what the user sees: the draft if there is one.
@@ -46,7 +46,7 @@ func (e *entry) effective() model.Workflow {
 	if e.draft != nil {
 		return *e.draft
 	}
-	return e.saved
+	return e.stored
 }
 
 func newWorkspace() workspace {
@@ -56,8 +56,8 @@ func newWorkspace() workspace {
 // load merges a fresh read of the database. Rows without a draft take the
 // new values; rows with a draft keep it (and are marked stale when the
 // database moved on); rows deleted elsewhere disappear unless they hold a
-// draft. It reports whether the set or order of rows changed, in which case
-// the list must be rebuilt; otherwise rows were updated in place.
+// draft. It reports whether the set, order or stored names of the entries
+// changed, in which case a view listing them must be rebuilt.
 func (ws *workspace) load(list []model.Workflow) (reordered bool) {
 	seen := make(map[int64]bool, len(list))
 	order := make([]int64, 0, len(list))
@@ -66,18 +66,17 @@ func (ws *workspace) load(list []model.Workflow) (reordered bool) {
 		order = append(order, w.ID)
 		e, ok := ws.entries[w.ID]
 		if !ok {
-			ws.entries[w.ID] = &entry{saved: w}
+			ws.entries[w.ID] = &entry{stored: w}
 			reordered = true
 			continue
 		}
-		if e.draft == nil && e.saved.Name != w.Name {
+		if e.draft == nil && e.stored.Name != w.Name {
 			reordered = true
 		}
 		if e.draft != nil && (w.Version != e.draft.Version || e.gone) {
 			e.stale = true
 		}
-		e.saved, e.gone = w, false
-		e.refreshRow()
+		e.stored, e.gone = w, false
 	}
 	for id, e := range ws.entries {
 		if seen[id] {
@@ -93,7 +92,6 @@ func (ws *workspace) load(list []model.Workflow) (reordered bool) {
 		// will say so and offer to recreate it.
 		if !e.gone {
 			e.gone, e.stale = true, true
-			e.refreshRow()
 		}
 		order = append(order, id)
 	}
@@ -108,10 +106,10 @@ func (ws *workspace) load(list []model.Workflow) (reordered bool) {
 	return reordered
 }
 
-// sortOrder sorts ids by saved name ignoring case, the store's order.
+// sortOrder sorts ids by stored name ignoring case, the store's order.
 func (ws *workspace) sortOrder(order []int64) {
 	slices.SortStableFunc(order, func(a, b int64) int {
-		return strings.Compare(strings.ToLower(ws.entries[a].saved.Name), strings.ToLower(ws.entries[b].saved.Name))
+		return strings.Compare(strings.ToLower(ws.entries[a].stored.Name), strings.ToLower(ws.entries[b].stored.Name))
 	})
 }
 
@@ -126,19 +124,17 @@ func (ws *workspace) recount() {
 }
 
 // edit records w as the draft of its workflow. A draft that matches the
-// saved row again (the user undid the change) is dropped, so the unsaved
-// mark means there really is something to save. It reports whether the
-// name changed, which needs a new list row.
-func (ws *workspace) edit(w model.Workflow) (renamed bool) {
+// stored row again (the user undid the change) is dropped, so the unsaved
+// mark means there really is something to save.
+func (ws *workspace) edit(w model.Workflow) {
 	e, ok := ws.entries[w.ID]
 	if !ok {
-		return false
+		return
 	}
-	before := e.effective()
-	ws.counts[model.ExposureOf(before)]--
+	ws.counts[model.ExposureOf(e.effective())]--
 	ws.counts[model.ExposureOf(w)]++
 	e.rev++
-	if !e.gone && sameSettings(w, e.saved) {
+	if !e.gone && sameSettings(w, e.stored) {
 		// Back to what the database holds (maybe after it moved on to
 		// exactly what the user wanted): nothing to save.
 		ws.setDraft(e, nil)
@@ -146,31 +142,23 @@ func (ws *workspace) edit(w model.Workflow) (renamed bool) {
 	} else {
 		d := w
 		if e.draft == nil {
-			d.Version = e.saved.Version
+			d.Version = e.stored.Version
 		} else {
 			d.Version = e.draft.Version
 		}
 		ws.setDraft(e, &d)
 	}
-	renamed = before.Name != w.Name
-	if !renamed {
-		e.refreshRow()
-	}
-	return renamed
 }
 
 // setDraft sets or clears the draft of e, keeping the drafted set true.
 func (ws *workspace) setDraft(e *entry, d *model.Workflow) {
 	e.draft = d
 	if d == nil {
-		delete(ws.drafted, e.saved.ID)
+		delete(ws.drafted, e.stored.ID)
 	} else {
-		ws.drafted[e.saved.ID] = struct{}{}
+		ws.drafted[e.stored.ID] = struct{}{}
 	}
 }
-
-// unsavedCount is how many workflows have unsaved edits.
-func (ws *workspace) unsavedCount() int { return len(ws.drafted) }
 
 // discard drops the draft of workflow id; a workflow that was deleted
 // elsewhere goes away with it. It reports whether anything was dropped.
@@ -186,20 +174,19 @@ func (ws *workspace) discard(id int64) bool {
 	ws.setDraft(e, nil)
 	e.stale = false
 	e.rev++
-	e.refreshRow()
 	ws.recount()
 	return true
 }
 
-// saved records the result of saving the draft taken at revision rev. If
-// the user kept editing meanwhile the draft stays, now based on the saved
-// version.
-func (ws *workspace) saved(id int64, rev int, w model.Workflow) {
+// recordSave records that the draft taken at revision rev was saved as w.
+// If the user kept editing meanwhile the draft stays, now based on the
+// saved version.
+func (ws *workspace) recordSave(id int64, rev int, w model.Workflow) {
 	e, ok := ws.entries[id]
 	if !ok {
 		return
 	}
-	e.saved, e.gone = w, false
+	e.stored, e.gone = w, false
 	if e.rev == rev || e.draft == nil {
 		ws.setDraft(e, nil)
 		e.stale = false
@@ -207,13 +194,12 @@ func (ws *workspace) saved(id int64, rev int, w model.Workflow) {
 		e.draft.Version = w.Version
 		e.stale = false
 	}
-	e.refreshRow()
 	ws.recount()
 }
 
-// reload replaces the saved row of id with theirs and drops the draft: the
-// "reload theirs" answer to a conflict. A nil theirs (deleted) removes it.
-func (ws *workspace) reload(id int64, theirs *model.Workflow) {
+// takeTheirs replaces the stored row of id with theirs and drops the draft:
+// the "reload theirs" answer to a conflict. A nil theirs (deleted) removes it.
+func (ws *workspace) takeTheirs(id int64, theirs *model.Workflow) {
 	e, ok := ws.entries[id]
 	if !ok {
 		return
@@ -223,9 +209,8 @@ func (ws *workspace) reload(id int64, theirs *model.Workflow) {
 		return
 	}
 	ws.setDraft(e, nil)
-	e.saved, e.stale, e.gone = *theirs, false, false
+	e.stored, e.stale, e.gone = *theirs, false, false
 	e.rev++
-	e.refreshRow()
 	ws.recount()
 }
 
@@ -234,10 +219,10 @@ func (ws *workspace) add(w model.Workflow) {
 	if _, ok := ws.entries[w.ID]; ok {
 		return
 	}
-	ws.entries[w.ID] = &entry{saved: w}
+	ws.entries[w.ID] = &entry{stored: w}
 	key := strings.ToLower(w.Name)
 	i, _ := slices.BinarySearchFunc(ws.order, key, func(id int64, k string) int {
-		return strings.Compare(strings.ToLower(ws.entries[id].saved.Name), k)
+		return strings.Compare(strings.ToLower(ws.entries[id].stored.Name), k)
 	})
 	ws.order = slices.Insert(ws.order, i, w.ID)
 	ws.counts[model.ExposureOf(w)]++
@@ -254,78 +239,4 @@ func (ws *workspace) remove(id int64) {
 		ws.order = slices.Delete(ws.order, i, i+1)
 	}
 	ws.recount()
-}
-
-// drafts lists the unsaved drafts in display order, with their revisions.
-func (ws *workspace) drafts() []pendingSave {
-	var out []pendingSave
-	for _, id := range ws.order {
-		if e := ws.entries[id]; e.draft != nil {
-			out = append(out, pendingSave{w: *e.draft, rev: e.rev, gone: e.gone})
-		}
-	}
-	return out
-}
-
-// unsavedNames lists the workflows with unsaved edits, for the quit prompt.
-func (ws *workspace) unsavedNames() []string {
-	var out []string
-	for _, id := range ws.order {
-		if e := ws.entries[id]; e.draft != nil {
-			out = append(out, e.draft.Name)
-		}
-	}
-	return out
-}
-
-// savedList is the database's view, in order: what review judges.
-func (ws *workspace) savedList() []model.Workflow {
-	out := make([]model.Workflow, 0, len(ws.order))
-	for _, id := range ws.order {
-		if e := ws.entries[id]; !e.gone {
-			out = append(out, e.saved)
-		}
-	}
-	return out
-}
-
-// nameTaken reports whether another workflow than id has name (ignoring
-// case), saved or in a draft, so prompts can refuse it as it is typed.
-func (ws *workspace) nameTaken(name string, id int64) bool {
-	key := model.NameKey(name)
-	for oid, e := range ws.entries {
-		if oid == id {
-			continue
-		}
-		if model.NameKey(e.saved.Name) == key || e.draft != nil && model.NameKey(e.draft.Name) == key {
-			return true
-		}
-	}
-	return false
-}
-
-// byName finds a workflow by name, ignoring case.
-func (ws *workspace) byName(name string) (int64, bool) {
-	key := model.NameKey(name)
-	for id, e := range ws.entries {
-		if model.NameKey(e.saved.Name) == key {
-			return id, true
-		}
-	}
-	return 0, false
-}
-
-// pendingSave is one draft handed to the save command.
-type pendingSave struct {
-	w    model.Workflow
-	rev  int
-	gone bool
-}
-
-// sameSettings compares everything the editor can change. Parameters are
-// read-only here and so left out.
-func sameSettings(a, b model.Workflow) bool {
-	return a.Name == b.Name && a.Public == b.Public && a.Auth == b.Auth &&
-		a.IgnorePrivacyRules == b.IgnorePrivacyRules && a.Method == b.Method &&
-		a.Description == b.Description && a.AuthMigrated == b.AuthMigrated
 }

@@ -73,7 +73,7 @@ func fillDemoIfAsked(cmd *cobra.Command) error {
 		return err
 	}
 	defer s.Close()
-	sum, err := ui.FillDemo(cmd.Context(), s, time.Now())
+	sum, err := fillDemo(cmd.Context(), s, time.Now())
 	if err != nil {
 		return fail(2, "--demo: %v", err)
 	}

@@ -1,4 +1,4 @@
-package ui
+package main
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 	"flowgate/store"
 )
 
-// DemoSummary says what FillDemo wrote.
-type DemoSummary struct {
+// demoSummary says what fillDemo wrote.
+type demoSummary struct {
 	Workflows, Tokens, Calls int
 }
 
@@ -24,11 +24,11 @@ type demoWorkflow struct {
 	params          []model.Parameter
 }
 
-func body(key, typ string) model.Parameter {
+func demoBody(key, typ string) model.Parameter {
 	return model.Parameter{Key: key, Type: typ, In: model.ParamInBody}
 }
 
-func query(key, typ string) model.Parameter {
+func demoQuery(key, typ string) model.Parameter {
 	return model.Parameter{Key: key, Type: typ, In: model.ParamInQuery}
 }
 
@@ -38,38 +38,38 @@ func query(key, typ string) model.Parameter {
 // scheduled-only jobs that keep an Authentication value they do not use.
 var demoApp = []demoWorkflow{
 	{name: "signup", desc: "Creates an account from the landing page", public: true, auth: model.AuthNone,
-		params: []model.Parameter{body("email", "text"), body("name", "text")}},
+		params: []model.Parameter{demoBody("email", "text"), demoBody("name", "text")}},
 	{name: "login", desc: "Sends a one-time sign-in code by email", public: true, auth: model.AuthNone,
-		params: []model.Parameter{body("email", "text")}},
+		params: []model.Parameter{demoBody("email", "text")}},
 	{name: "reset-password", desc: "Emails a reset link; looks the user up by email", public: true,
-		auth: model.AuthNone, privacy: true, params: []model.Parameter{body("email", "text")}},
+		auth: model.AuthNone, privacy: true, params: []model.Parameter{demoBody("email", "text")}},
 	{name: "send-invoice", desc: "Sends an invoice to the customer by email", public: true, auth: model.AuthUser,
-		params: []model.Parameter{body("invoice_id", "text"), {Key: "cc", Type: "text", In: model.ParamInBody, IsList: true, Optional: true}}},
+		params: []model.Parameter{demoBody("invoice_id", "text"), {Key: "cc", Type: "text", In: model.ParamInBody, IsList: true, Optional: true}}},
 	{name: "get-invoice", desc: "Returns one invoice as JSON", public: true, auth: model.AuthUser,
-		params: []model.Parameter{query("invoice_id", "text")}},
+		params: []model.Parameter{demoQuery("invoice_id", "text")}},
 	{name: "update-profile", desc: "Updates the caller's profile", public: true, auth: model.AuthUser, privacy: true,
-		params: []model.Parameter{body("name", "text"), {Key: "avatar", Type: "image", In: model.ParamInBody, Optional: true}}},
+		params: []model.Parameter{demoBody("name", "text"), {Key: "avatar", Type: "image", In: model.ParamInBody, Optional: true}}},
 	{name: "recalculate-totals", desc: "Recomputes an invoice's totals after edits", public: true, legacy: true,
-		params: []model.Parameter{body("invoice_id", "text")}},
+		params: []model.Parameter{demoBody("invoice_id", "text")}},
 	{name: "stripe-webhook", desc: "Receives payment events from Stripe", public: true, auth: model.AuthNone,
-		params: []model.Parameter{body("secret", "text"), body("event", "text")}},
+		params: []model.Parameter{demoBody("secret", "text"), demoBody("event", "text")}},
 	{name: "export-customers", desc: "CSV export of every customer for accounting", public: true, auth: model.AuthUser,
 		method: model.MethodGET, privacy: true},
 	{name: "refund-payment", desc: "Refunds a payment through Stripe", public: true, legacy: true,
-		params: []model.Parameter{body("payment_id", "text"), {Key: "amount", Type: "number", In: model.ParamInBody, Optional: true}}},
+		params: []model.Parameter{demoBody("payment_id", "text"), {Key: "amount", Type: "number", In: model.ParamInBody, Optional: true}}},
 	{name: "nightly-cleanup", desc: "Deletes expired drafts and sessions", auth: model.AuthAdmin},
 	{name: "monthly-report", desc: "Builds and emails the monthly revenue report", auth: model.AuthUser},
 	{name: "sync-crm", desc: "Pushes new customers to the CRM", public: true, auth: model.AuthNone},
 }
 
-// FillDemo fills a brand-new database with the sample app: a dozen
+// fillDemo fills a brand-new database with the sample app: a dozen
 // workflows of every kind, two API tokens, a change trail from an import,
 // the CLI and the editor, and a few logged calls — enough to see every view
 // of the editor working. It refuses a database that holds anything, so it
 // can never mix sample data into real settings.
-func FillDemo(ctx context.Context, s *store.Store, now time.Time) (DemoSummary, error) {
+func fillDemo(ctx context.Context, s *store.Store, now time.Time) (demoSummary, error) {
 	if err := checkEmpty(ctx, s); err != nil {
-		return DemoSummary{}, err
+		return demoSummary{}, err
 	}
 	partly := func(err error) error {
 		return fmt.Errorf("demo data partly written to %s (%v): delete the file and try again", s.Path(), err)
@@ -100,44 +100,44 @@ func FillDemo(ctx context.Context, s *store.Store, now time.Time) (DemoSummary, 
 		return nil
 	})
 	if err != nil {
-		return DemoSummary{}, fmt.Errorf("demo data: %w", err)
+		return demoSummary{}, fmt.Errorf("demo data: %w", err)
 	}
 
 	// 2. Later fixes: on the command line, then in the editor.
 	if err := demoEdit(ctx, s, store.SourceCLI, "export-customers", func(w *model.Workflow) { w.Auth = model.AuthAdmin }); err != nil {
-		return DemoSummary{}, partly(err)
+		return demoSummary{}, partly(err)
 	}
 	if err := demoEdit(ctx, s, store.SourceEditor, "get-invoice", func(w *model.Workflow) { w.Method = model.MethodGET }); err != nil {
-		return DemoSummary{}, partly(err)
+		return demoSummary{}, partly(err)
 	}
 	if err := demoEdit(ctx, s, store.SourceEditor, "sync-crm", func(w *model.Workflow) { w.Public = false }); err != nil {
-		return DemoSummary{}, partly(err)
+		return demoSummary{}, partly(err)
 	}
 	if err := demoEdit(ctx, s, store.SourceEditor, "refund-payment", func(w *model.Workflow) {
 		w.Auth, w.AuthMigrated = model.AuthAdmin, false
 	}); err != nil {
-		return DemoSummary{}, partly(err)
+		return demoSummary{}, partly(err)
 	}
 
 	// 3. Two API tokens; their secrets are not kept anywhere.
 	_, admin, err := s.CreateToken(ctx, store.NewToken{Kind: model.TokenAdmin, Name: "ci-deploy"})
 	if err != nil {
-		return DemoSummary{}, partly(err)
+		return demoSummary{}, partly(err)
 	}
 	_, user, err := s.CreateToken(ctx, store.NewToken{Kind: model.TokenUser, Name: "mobile-app", UserID: "u_1042"})
 	if err != nil {
-		return DemoSummary{}, partly(err)
+		return demoSummary{}, partly(err)
 	}
 
 	// 4. Some traffic, decided by the same rule the checker uses.
 	calls, err := demoCalls(ctx, s, now, admin, user)
 	if err != nil {
-		return DemoSummary{}, partly(err)
+		return demoSummary{}, partly(err)
 	}
 	if err := s.RecordCalls(ctx, calls); err != nil {
-		return DemoSummary{}, partly(err)
+		return demoSummary{}, partly(err)
 	}
-	return DemoSummary{Workflows: len(demoApp), Tokens: 2, Calls: len(calls)}, nil
+	return demoSummary{Workflows: len(demoApp), Tokens: 2, Calls: len(calls)}, nil
 }
 
 // checkEmpty refuses a database with any workflow, token, change or call.

@@ -1,4 +1,4 @@
-package ui
+package main
 
 import (
 	"context"
@@ -13,11 +13,13 @@ import (
 )
 
 func TestFillDemoHasEveryKind(t *testing.T) {
-	s := openStore(t)
-	ctx := context.Background()
-	sum, err := FillDemo(ctx, s, time.Now())
+	s, err := store.Open(tempDB(t))
 	require.NoError(t, err)
-	assert.Equal(t, DemoSummary{Workflows: 13, Tokens: 2, Calls: 12}, sum)
+	defer s.Close()
+	ctx := context.Background()
+	sum, err := fillDemo(ctx, s, time.Now())
+	require.NoError(t, err)
+	assert.Equal(t, demoSummary{Workflows: 13, Tokens: 2, Calls: 12}, sum)
 
 	ws, err := s.ListWorkflows(ctx)
 	require.NoError(t, err)
@@ -38,6 +40,6 @@ func TestFillDemoHasEveryKind(t *testing.T) {
 	}
 	assert.True(t, statuses[200] && statuses[401] && statuses[403] && statuses[404] && statuses[405], "%v", statuses)
 
-	_, err = FillDemo(ctx, s, time.Now())
+	_, err = fillDemo(ctx, s, time.Now())
 	assert.ErrorContains(t, err, "is not a new database")
 }
