@@ -79,14 +79,14 @@ type Credential struct {
 // the HTTP status, a stable machine-readable code and a human message.
 type Decision struct {
 	Allowed bool
-	Status  int
-	Code    string
-	Message string
 	// NamesWorkflow marks a denial whose message is better told with the
 	// workflow's name, which Decide cannot add without allocating. Writers
 	// of answers use MessageFor(name) instead of Message; a body cached by
 	// Decision alone must not include the name.
 	NamesWorkflow bool
+	Status        int
+	Code          string
+	Message       string
 }
 
 // MessageFor is the message to show for a call to the named workflow:

@@ -99,20 +99,3 @@ func TestDecideWithAScopeDoesNotAllocate(t *testing.T) {
 		Decide(&w, outside, "POST")
 	}))
 }
-
-// BenchmarkDecideScoped is BenchmarkDecide with scoped tokens, in and out of
-// scope: the case the checker meets for every token once scopes exist.
-func BenchmarkDecideScoped(b *testing.B) {
-	w := NewWorkflow("send-invoice")
-	w.Public, w.Auth = true, AuthUser
-	creds := []Credential{{Kind: CredentialNone}, {Kind: CredentialUser, Scope: benchScope()},
-		{Kind: CredentialAdmin, Scope: &Scope{Workflows: []string{"report-*"}}}}
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		if d := Decide(&w, creds[i%3], "POST"); d.Status == 0 {
-			b.Fatal("no status")
-		}
-		i++
-	}
-}

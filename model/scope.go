@@ -149,10 +149,12 @@ func (s *Scope) AllowsWorkflow(name string) bool {
 // AllowsFile reports whether the scope lets its token read the file at path.
 // path must already be decoded and checked by the caller (the checker's
 // strict path parsing); as a second line of defence, a path that is not
-// clean (see ValidatePrefix) is never allowed. A nil scope allows no file:
-// files are opt-in, so an unknown scope fails closed. It never allocates.
+// clean (see ValidatePrefix) is never allowed, nor one longer than
+// MaxPathLength, which bounds the matcher's work on a hostile path. A nil
+// scope allows no file: files are opt-in, so an unknown scope fails closed.
+// It never allocates.
 func (s *Scope) AllowsFile(path string) bool {
-	if s == nil || pathProblem(path) != "" {
+	if s == nil || len(path) > MaxPathLength || pathProblem(path) != "" {
 		return false
 	}
 	for _, p := range s.Files {

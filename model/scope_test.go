@@ -238,3 +238,17 @@ func BenchmarkAllowsWorkflowWorstCase(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAllowsFileWorstCase bounds what a hostile path (the longest one
+// matched, one huge segment) costs against a pattern that makes the matcher
+// retry at every byte.
+func BenchmarkAllowsFileWorstCase(b *testing.B) {
+	s := &Scope{Files: []string{"/fileupload/*a*a*a*a*a*a*a*a*a*a*b", "/fileupload/reports/"}}
+	path := "/fileupload/" + strings.Repeat("a", MaxPathLength-len("/fileupload/"))
+	b.ReportAllocs()
+	for b.Loop() {
+		if s.AllowsFile(path) {
+			b.Fatal("wrong answer")
+		}
+	}
+}
