@@ -39,6 +39,7 @@ func (k TokenKind) Credential() CredentialKind {
 const (
 	TokenPrefixAdmin     = "fga_"
 	TokenPrefixUser      = "fgu_"
+	LinkPrefix           = "fgl_" // a share link: the same format, never a token
 	TokenRandomLength    = 30
 	TokenChecksumLength  = 6
 	TokenLength          = len(TokenPrefixAdmin) + TokenRandomLength + TokenChecksumLength
@@ -56,14 +57,24 @@ type TokenHash [sha256.Size]byte
 // GenerateToken makes a new token of the given kind, reading randomness from
 // random (crypto/rand.Reader in production; a fixed reader in tests).
 func GenerateToken(kind TokenKind, random io.Reader) (string, error) {
-	prefix := TokenPrefixUser
 	switch kind {
 	case TokenAdmin:
-		prefix = TokenPrefixAdmin
+		return generateSecret(TokenPrefixAdmin, random)
 	case TokenUser:
-	default:
-		return "", fmt.Errorf("invalid token kind %q: use admin or user", kind)
+		return generateSecret(TokenPrefixUser, random)
 	}
+	return "", fmt.Errorf("invalid token kind %q: use admin or user", kind)
+}
+
+// GenerateLink makes a new share link secret (fgl_…): the token format under
+// its own prefix, so that secret scanners recognise it and the checker never
+// takes a link for a token or a token for a link.
+func GenerateLink(random io.Reader) (string, error) {
+	return generateSecret(LinkPrefix, random)
+}
+
+// generateSecret makes prefix, the random characters and their checksum.
+func generateSecret(prefix string, random io.Reader) (string, error) {
 	b := make([]byte, TokenLength)
 	copy(b, prefix)
 	if err := randomBase62(b[tokenBodyStart:tokenChecksumStart], random); err != nil {
@@ -76,8 +87,20 @@ func GenerateToken(kind TokenKind, random io.Reader) (string, error) {
 // NewTokenID makes a public identifier for a token ("tok_" and 12 base62
 // characters): safe to show, log and send upstream, unlike the token itself.
 func NewTokenID(random io.Reader) (string, error) {
-	b := []byte("tok_            ")
-	if err := randomBase62(b[4:], random); err != nil {
+	return newPublicID("tok_", random)
+}
+
+// NewLinkID makes a public identifier for a share link ("lnk_" and 12
+// base62 characters): what link list shows, link revoke takes and the call
+// log records, never the secret.
+func NewLinkID(random io.Reader) (string, error) {
+	return newPublicID("lnk_", random)
+}
+
+// newPublicID makes prefix (4 bytes) and 12 random base62 characters.
+func newPublicID(prefix string, random io.Reader) (string, error) {
+	b := []byte(prefix + "            ")
+	if err := randomBase62(b[len(prefix):], random); err != nil {
 		return "", err
 	}
 	return string(b), nil
@@ -121,10 +144,10 @@ var base62Value = func() (t [256]byte) {
 	return t
 }()
 
-// WellFormedToken reports whether s has a token's exact shape and a correct
-// checksum. It does not say the token exists: only a lookup of its hash can.
-// It computes the CRC byte by byte over s itself (the same IEEE CRC as
-// putChecksum) so that it never allocates: the checker runs it per request.
+// WellFormedToken reports whether s has a token's exact shape (an admin or
+// user prefix) and a correct checksum. It does not say the token exists: only
+// a lookup of its hash can. A share link is not a token and is refused.
+// It never allocates: the checker runs it per request.
 func WellFormedToken(s string) bool {
 	if len(s) != TokenLength {
 		return false
@@ -132,6 +155,19 @@ func WellFormedToken(s string) bool {
 	if p := s[:tokenBodyStart]; p != TokenPrefixAdmin && p != TokenPrefixUser {
 		return false
 	}
+	return checksumOK(s)
+}
+
+// WellFormedLink reports whether s has a share link's exact shape (fgl_) and
+// a correct checksum; a token is refused. It never allocates.
+func WellFormedLink(s string) bool {
+	return len(s) == TokenLength && s[:tokenBodyStart] == LinkPrefix && checksumOK(s)
+}
+
+// checksumOK checks the random characters and checksum of a secret of
+// TokenLength bytes. It computes the CRC byte by byte over s itself (the
+// same IEEE CRC as putChecksum) so that it never allocates.
+func checksumOK(s string) bool {
 	crc := ^uint32(0)
 	for i := tokenBodyStart; i < tokenChecksumStart; i++ {
 		c := s[i]
@@ -151,8 +187,8 @@ func WellFormedToken(s string) bool {
 	return sum == uint64(^crc)
 }
 
-// HashToken returns the SHA-256 of a token. It does not allocate for a
-// well-formed token.
+// HashToken returns the SHA-256 of a token or a share link (links are stored
+// the same way). It does not allocate for a well-formed secret.
 func HashToken(token string) TokenHash {
 	if len(token) == TokenLength {
 		var b [TokenLength]byte

@@ -30,3 +30,23 @@ func ParseTokenLifetime(s string) (time.Duration, error) {
 	}
 	return d, nil
 }
+
+// Share links expire: an hour unless asked otherwise, a week at most, like
+// presigned URLs, because a link travels in URLs and leaks with them.
+const (
+	DefaultLinkLifetime = time.Hour
+	MaxLinkLifetime     = 7 * 24 * time.Hour
+)
+
+// ParseLinkLifetime reads a share link's --expires by ParseTokenLifetime's
+// rules and refuses anything longer than MaxLinkLifetime.
+func ParseLinkLifetime(s string) (time.Duration, error) {
+	d, err := ParseTokenLifetime(s)
+	if err != nil {
+		return 0, err
+	}
+	if d > MaxLinkLifetime {
+		return 0, fmt.Errorf("invalid lifetime %q: a share link lasts at most 7d", s)
+	}
+	return d, nil
+}
