@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -55,31 +53,6 @@ func (c *Checker) serveHealth(w http.ResponseWriter) {
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(body)
 }
-
-// NewProxy forwards allowed calls to upstream: method, path, query and
-// headers as received (after the checker's clean-up), body streamed. An
-// unreachable upstream is answered 502 with a JSON body.
-func NewProxy(upstream *url.URL, logger *slog.Logger) *httputil.ReverseProxy {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.MaxIdleConnsPerHost = 256
-	return &httputil.ReverseProxy{
-		Rewrite: func(pr *httputil.ProxyRequest) {
-			pr.SetURL(upstream)
-			pr.SetXForwarded()
-		},
-		Transport: transport,
-		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			if logger != nil {
-				logger.Error("upstream failed", "upstream", upstream.Redacted(), "error", err.Error())
-			}
-			w.Header()["Content-Type"] = jsonContentType
-			w.WriteHeader(http.StatusBadGateway)
-			w.Write(upstreamFailed)
-		},
-	}
-}
-
-var upstreamFailed = []byte(`{"statusCode":502,"body":{"status":"UNAVAILABLE","code":"bad_gateway","message":"the upstream server did not answer"}}` + "\n")
 
 // NewHTTPServer wraps h with the limits a gateway facing the internet
 // needs: a read-header timeout (slow-loris), a header size limit and an
