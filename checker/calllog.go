@@ -75,7 +75,9 @@ func NewCallLog(rec Recorder, logger *slog.Logger, size int) *CallLog {
 }
 
 // Add queues a call, its fields capped, without blocking; it reports false
-// if it was dropped because the queue is full.
+// if it was dropped because the queue is full. The queue keeps c's strings
+// as given: pass copies rather than slices of a large buffer such as a
+// request header (the checker does), or the bound holds the buffer too.
 func (l *CallLog) Add(c store.Call) bool {
 	c = boundCall(c)
 	n := callBytes(&c)

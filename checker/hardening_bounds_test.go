@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -123,4 +124,39 @@ func TestCallLogStoresCappedFields(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, got, 1)
 	assert.Equal(t, store.Call{At: got[0].At, Workflow: "-", TokenID: "-", Code: "-", RemoteAddr: "-", Status: 404}, got[0])
+}
+
+// within reports whether s's bytes lie inside big's memory.
+func within(s, big string) bool {
+	if len(s) == 0 {
+		return false
+	}
+	p, start := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(big)))
+	return p >= start && p < start+uintptr(len(big))
+}
+
+func TestQueuedCallsHoldNoRequestMemory(t *testing.T) {
+	f := newFixture(t)
+	calls := NewCallLog(f.store, nil, 10)
+	h := f.checker(t, Options{Calls: calls}).Handler(nil)
+	pad := strings.Repeat("x", 60000)
+
+	xff := strings.Repeat("192.0.2.1, ", 5000) + "198.51.100.7"
+	r := httptest.NewRequest("GET", AuthPath, nil)
+	r.Header["X-Forwarded-For"] = []string{xff}
+	r.Header["X-Forwarded-Method"] = []string{"POST"}
+	r.Header["X-Forwarded-Uri"] = []string{"/api/1.1/wf/no-such-workflow?pad=" + pad}
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	queued := <-calls.queue
+	assert.Equal(t, "198.51.100.7", queued.RemoteAddr)
+	assert.False(t, within(queued.RemoteAddr, xff), "the address is a copy, not a slice of a 130 KB header")
+	assert.Equal(t, "no-such-workflow", queued.Workflow)
+	assert.False(t, within(queued.Workflow, r.Header["X-Forwarded-Uri"][0]), "the name is a copy, not a slice of the URI")
+
+	r = httptest.NewRequest("POST", "/api/1.1/wf/no-such-workflow?pad="+pad, nil)
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	queued = <-calls.queue
+	assert.Equal(t, "no-such-workflow", queued.Workflow)
+	assert.False(t, within(queued.Workflow, r.URL.Path))
+	assert.False(t, within(queued.Workflow, r.RequestURI))
 }

@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"strings"
 	"time"
 
 	"flowgate/model"
@@ -30,12 +31,19 @@ func capped(s string, limit int) string {
 }
 
 // recordCall queues the decision for the call log, if there is one. remote
-// is a parsed IP or "-" (see peerIP).
+// is a parsed IP or "-" (see peerIP). A requested name that matched no
+// workflow is a slice of the request and is copied, so the queue never
+// holds on to a request's memory; stored names and token ids come from the
+// snapshot.
 func (c *Checker) recordCall(res *Result, remote string, at time.Time) {
 	if c.calls == nil {
 		return
 	}
-	c.calls.Add(store.Call{At: at, Workflow: res.Workflow, TokenID: res.Credential.TokenID,
+	workflow := res.Workflow
+	if res.workflowMethod == "" {
+		workflow = strings.Clone(capped(workflow, maxLoggedWorkflow))
+	}
+	c.calls.Add(store.Call{At: at, Workflow: workflow, TokenID: res.Credential.TokenID,
 		Status: res.Status, Code: res.Code, RemoteAddr: remote})
 }
 

@@ -31,18 +31,27 @@ func forwardedClientIP(r *http.Request) string {
 	if len(xff) == 0 {
 		return peerIP(r)
 	}
-	last := xff[len(xff)-1]
+	value := xff[len(xff)-1]
+	last := value
 	if i := strings.LastIndexByte(last, ','); i >= 0 {
 		last = last[i+1:]
 	}
 	last = strings.Trim(last, " \t")
-	if ip, err := netip.ParseAddr(last); err == nil {
-		return ipText(ip, last)
+	ip, err := netip.ParseAddr(last)
+	host := last
+	if err != nil {
+		ap, err := netip.ParseAddrPort(last)
+		if err != nil {
+			return peerIP(r)
+		}
+		ip, host = ap.Addr(), hostOf(last)
 	}
-	if ap, err := netip.ParseAddrPort(last); err == nil {
-		return ipText(ap.Addr(), hostOf(last))
+	if len(value) > maxLoggedAddr+len("[]:65535") {
+		// A slice of a long header would keep all of it alive in the call
+		// log queue: take a copy.
+		host = ""
 	}
-	return peerIP(r)
+	return ipText(ip, host)
 }
 
 // ipOrDash is s when it is an IP, else "-".
@@ -54,9 +63,9 @@ func ipOrDash(s string) string {
 }
 
 // ipText is ip in its canonical form, without zone and with an IPv4-mapped
-// address as plain IPv4. It returns asSent (a slice of the request, so no
-// allocation) when that already is the canonical form, which it is for
-// every address the kernel reports.
+// address as plain IPv4. It returns asSent (a slice of a short request
+// string, so no allocation) when that already is the canonical form, which
+// it is for every address the kernel reports.
 func ipText(ip netip.Addr, asSent string) string {
 	ip = ip.WithZone("").Unmap()
 	var buf [64]byte
