@@ -23,7 +23,9 @@ type accessLog struct {
 var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // write appends and writes the access line of one call. It names the token
-// by id only: the secret is never logged.
+// by id only: the secret is never logged. Every field is capped (see
+// maxLoggedWorkflow): a line stays a few hundred bytes whatever the caller
+// sent, and a call that named no workflow shows "-".
 func (l *accessLog) write(now time.Time, via, method string, res *Result, remote string, took time.Duration) {
 	bp := linePool.Get().(*[]byte)
 	b := (*bp)[:0]
@@ -32,9 +34,9 @@ func (l *accessLog) write(now time.Time, via, method string, res *Result, remote
 	b = append(b, `","level":"INFO","msg":"call","via":`...)
 	b = appendJSONString(b, via)
 	b = append(b, `,"method":`...)
-	b = appendJSONString(b, method)
+	b = appendJSONString(b, capped(method, maxLoggedMethod))
 	b = append(b, `,"workflow":`...)
-	b = appendJSONString(b, res.Workflow)
+	b = appendJSONString(b, orDash(capped(res.Workflow, maxLoggedWorkflow)))
 	if res.Allowed {
 		b = append(b, `,"decision":"allow"`...)
 	} else {
@@ -43,13 +45,13 @@ func (l *accessLog) write(now time.Time, via, method string, res *Result, remote
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(res.Status), 10)
 	b = append(b, `,"code":`...)
-	b = appendJSONString(b, res.Code)
+	b = appendJSONString(b, capped(res.Code, maxLoggedCode))
 	b = append(b, `,"auth":`...)
 	b = appendJSONString(b, res.Auth())
 	b = append(b, `,"token_id":`...)
-	b = appendJSONString(b, res.Credential.TokenID)
+	b = appendJSONString(b, capped(res.Credential.TokenID, maxLoggedTokenID))
 	b = append(b, `,"remote":`...)
-	b = appendJSONString(b, remote)
+	b = appendJSONString(b, orDash(capped(remote, maxLoggedAddr)))
 	b = append(b, `,"duration_ms":`...)
 	b = strconv.AppendFloat(b, float64(took.Microseconds())/1000, 'f', -1, 64)
 	b = append(b, "}\n"...)
@@ -73,4 +75,12 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
+}
+
+// orDash is s, or "-" when it is empty.
+func orDash(s string) string {
+	if s == "" {
+		return noValue
+	}
+	return s
 }

@@ -19,6 +19,7 @@ func GuardBody(next http.Handler, maxBody int64) http.Handler {
 	tooLarge := []byte(fmt.Sprintf(`{"statusCode":413,"body":{"status":"INVALID_REQUEST","code":"body_too_large","message":"the request body is larger than %d bytes (--max-body)"}}`+"\n", maxBody))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if maxBody > 0 && r.ContentLength > maxBody {
+			recordCode(w, codeBodyTooLarge)
 			writeBodyRefused(w, http.StatusRequestEntityTooLarge, tooLarge)
 			return
 		}
@@ -32,8 +33,10 @@ func GuardBody(next http.Handler, maxBody int64) http.Handler {
 		gw := &guardWriter{ResponseWriter: w, refusal: func() (int, []byte) {
 			switch {
 			case capped != nil && capped.exceeded.Load():
+				recordCode(w, codeBodyTooLarge)
 				return http.StatusRequestEntityTooLarge, tooLarge
 			case timed != nil && timed.timedOut.Load():
+				recordCode(w, codeBodyTimeout)
 				return http.StatusRequestTimeout, bodyTimedOut
 			}
 			return 0, nil
@@ -41,6 +44,12 @@ func GuardBody(next http.Handler, maxBody int64) http.Handler {
 		next.ServeHTTP(gw, r)
 	})
 }
+
+// The codes of a body refused by a limit, as the logs record them.
+const (
+	codeBodyTooLarge = "body_too_large"
+	codeBodyTimeout  = "body_timeout"
+)
 
 var bodyTimedOut = []byte(`{"statusCode":408,"body":{"status":"INVALID_REQUEST","code":"body_timeout","message":"the request body did not arrive in time (--body-timeout)"}}` + "\n")
 

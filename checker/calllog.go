@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"flowgate/store"
 )
@@ -16,15 +17,19 @@ type Recorder interface {
 }
 
 // CallLog queues decisions for the calls table. Adding never blocks a
-// request: when the queue is full the call is dropped and counted, and the
-// writer reports the count. A single goroutine (Run) writes the queue in
-// batches, so a busy gateway costs one transaction per batch.
+// request: when the queue is full, in entries or in bytes, the call is
+// dropped and counted, and the writer reports the count. A single goroutine
+// (Run) writes the queue in batches, so a busy gateway costs one
+// transaction per batch. Its memory is bounded whatever callers send:
+// every field is capped (see maxLoggedWorkflow) and so are the queued bytes.
 type CallLog struct {
-	queue   chan store.Call
-	rec     Recorder
-	log     *slog.Logger
-	dropped atomic.Uint64 // queue full, or the batch failed to write
-	written atomic.Uint64
+	queue    chan store.Call
+	rec      Recorder
+	log      *slog.Logger
+	maxBytes int64
+	queued   atomic.Int64  // bytes of the calls in the queue (see callBytes)
+	dropped  atomic.Uint64 // queue full, or the batch failed to write
+	written  atomic.Uint64
 }
 
 // Default sizes of the call log: the queue absorbs about a second of a busy
@@ -37,25 +42,64 @@ const (
 	// a busy gateway writes a few large transactions a second instead of
 	// one small one per call.
 	batchLinger = 100 * time.Millisecond
+	// queuedBytesPerCall sizes the byte bound of the queue: size calls of
+	// this many bytes each (typical calls take about 150). A queue of
+	// calls with every field at its cap fills by bytes first.
+	queuedBytesPerCall = 256
 )
 
-// NewCallLog returns a call log writing to rec once Run is started.
+// callBytes is what a queued call holds in memory: the struct and its
+// strings.
+func callBytes(c *store.Call) int64 {
+	return int64(unsafe.Sizeof(*c)) + int64(len(c.Workflow)+len(c.TokenID)+len(c.Code)+len(c.RemoteAddr))
+}
+
+// boundCall caps every field of a call (see maxLoggedWorkflow), so what
+// one call stores is bounded whatever it came from.
+func boundCall(c store.Call) store.Call {
+	c.Workflow = capped(c.Workflow, maxLoggedWorkflow)
+	c.TokenID = capped(c.TokenID, maxLoggedTokenID)
+	c.Code = capped(c.Code, maxLoggedCode)
+	c.RemoteAddr = capped(c.RemoteAddr, maxLoggedAddr)
+	return c
+}
+
+// NewCallLog returns a call log writing to rec once Run is started. It
+// queues at most size calls and size*256 bytes of them.
 func NewCallLog(rec Recorder, logger *slog.Logger, size int) *CallLog {
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &CallLog{queue: make(chan store.Call, size), rec: rec, log: logger}
+	return &CallLog{queue: make(chan store.Call, size), rec: rec, log: logger,
+		maxBytes: int64(size) * queuedBytesPerCall}
 }
 
-// Add queues a call without blocking; it reports false if it was dropped.
+// Add queues a call, its fields capped, without blocking; it reports false
+// if it was dropped because the queue is full. The queue keeps c's strings
+// as given: pass copies rather than slices of a large buffer such as a
+// request header (the checker does), or the bound holds the buffer too.
 func (l *CallLog) Add(c store.Call) bool {
+	c = boundCall(c)
+	n := callBytes(&c)
+	if l.queued.Add(n) > l.maxBytes {
+		l.queued.Add(-n)
+		l.dropped.Add(1)
+		return false
+	}
 	select {
 	case l.queue <- c:
 		return true
 	default:
+		l.queued.Add(-n)
 		l.dropped.Add(1)
 		return false
 	}
+}
+
+// take is a call received from the queue: its bytes leave the bound.
+func (l *CallLog) take(c store.Call) store.Call {
+	l.queued.Add(-callBytes(&c))
+	return c
 }
 
 // Dropped is how many calls were not logged (queue full or write failed).
@@ -75,7 +119,7 @@ func (l *CallLog) Run(ctx context.Context) {
 	for {
 		select {
 		case c := <-l.queue:
-			batch = append(batch, c)
+			batch = append(batch, l.take(c))
 		case <-ctx.Done():
 			l.drain(batch)
 			return
@@ -85,7 +129,7 @@ func (l *CallLog) Run(ctx context.Context) {
 		for len(batch) < maxBatch {
 			select {
 			case c := <-l.queue:
-				batch = append(batch, c)
+				batch = append(batch, l.take(c))
 			case <-linger.C:
 				break collect
 			case <-ctx.Done():
@@ -109,7 +153,7 @@ func (l *CallLog) fill(batch []store.Call) []store.Call {
 	for len(batch) < maxBatch {
 		select {
 		case c := <-l.queue:
-			batch = append(batch, c)
+			batch = append(batch, l.take(c))
 		default:
 			return batch
 		}

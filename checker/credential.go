@@ -101,8 +101,11 @@ var b64TokenChar = func() (t [256]bool) {
 }()
 
 // parseQueryToken finds the api_token parameter in a raw query. Parameters
-// are separated by '&'; a key or value with percent-encoding or '+' is
-// decoded first, so "api%5Ftoken" counts as api_token.
+// are separated by '&'. Only a key spelled exactly "api_token" carries a
+// token (its value may be percent-encoded); a key that an upstream framework
+// could read as api_token without being spelled so (see lookalikeTokenKey)
+// makes the query malformed, so a secret never rides past the checker under
+// another spelling.
 func parseQueryToken(rawQuery string) (string, Presence) {
 	var token string
 	found := false
@@ -110,8 +113,11 @@ func parseQueryToken(rawQuery string) (string, Presence) {
 		var param string
 		param, q, _ = strings.Cut(q, "&")
 		key, value, _ := strings.Cut(param, "=")
-		if !isQueryTokenKey(key) {
+		switch classifyQueryKey(key) {
+		case otherKey:
 			continue
+		case lookalikeKey:
+			return "", Malformed
 		}
 		if found {
 			return "", Malformed
@@ -135,34 +141,75 @@ func parseQueryToken(rawQuery string) (string, Presence) {
 	return token, TokenPresented
 }
 
-// isQueryTokenKey reports whether a raw query key names api_token, decoded
-// as an upstream would decode it.
-func isQueryTokenKey(key string) bool {
+// queryKey is what a raw query key is to the checker.
+type queryKey uint8
+
+const (
+	otherKey     queryKey = iota // not a token parameter
+	tokenKey                     // exactly "api_token"
+	lookalikeKey                 // read as api_token by some upstream, but not spelled so
+)
+
+// classifyQueryKey sorts a raw query key. It decodes the key only when it
+// holds '%' or '+' (an undecodable key is judged as sent), so plain keys cost
+// no allocation.
+func classifyQueryKey(key string) queryKey {
 	if key == queryTokenKey {
-		return true
+		return tokenKey
 	}
-	if !strings.ContainsAny(key, "%+") {
-		return false
+	if strings.ContainsAny(key, "%+") {
+		if k, err := url.QueryUnescape(key); err == nil {
+			key = k
+		}
 	}
-	k, err := url.QueryUnescape(key)
-	return err == nil && k == queryTokenKey
+	if lookalikeTokenKey(key) {
+		return lookalikeKey
+	}
+	return otherKey
 }
 
-// StripQueryToken removes every api_token parameter (however encoded) from a
-// raw query and keeps the other parameters exactly as sent, in order.
+// lookalikeTokenKey reports a decoded key that common server frameworks read
+// as api_token: any letter case ("API_TOKEN"; Unicode folds too), PHP's
+// leading spaces and its ' ', '.' or '[' for the '_' ("api.token"), and an
+// array or NUL suffix ("api_token[]", "api_token[0]", "api_token\x00x",
+// which PHP, Rack, qs or C code cut off).
+func lookalikeTokenKey(k string) bool {
+	k = strings.TrimLeft(k, " ")
+	if len(k) < len(queryTokenKey) || !strings.EqualFold(k[:3], "api") || strings.IndexByte("_ .[", k[3]) < 0 {
+		return false
+	}
+	rest := k[4:]
+	if i := strings.IndexAny(rest, "[\x00"); i >= 0 {
+		rest = rest[:i]
+	}
+	return strings.EqualFold(rest, "token")
+}
+
+// StripQueryToken removes every api_token parameter, and any lookalike of
+// it, from a raw query and keeps the other parameters exactly as sent, in
+// order. A query without one is returned as is, without allocating.
 func StripQueryToken(rawQuery string) string {
-	if !strings.Contains(rawQuery, "api") && !strings.Contains(rawQuery, "%") {
+	if !hasTokenKey(rawQuery) {
 		return rawQuery
 	}
 	params := strings.Split(rawQuery, "&")
 	kept := params[:0]
 	for _, param := range params {
-		if key, _, _ := strings.Cut(param, "="); !isQueryTokenKey(key) {
+		if key, _, _ := strings.Cut(param, "="); classifyQueryKey(key) == otherKey {
 			kept = append(kept, param)
 		}
 	}
-	if len(kept) == len(params) {
-		return rawQuery
-	}
 	return strings.Join(kept, "&")
+}
+
+// hasTokenKey reports a parameter whose key is api_token or a lookalike.
+func hasTokenKey(rawQuery string) bool {
+	for q := rawQuery; q != ""; {
+		var param string
+		param, q, _ = strings.Cut(q, "&")
+		if key, _, _ := strings.Cut(param, "="); classifyQueryKey(key) != otherKey {
+			return true
+		}
+	}
+	return false
 }

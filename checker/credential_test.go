@@ -38,7 +38,18 @@ func TestExtractToken(t *testing.T) {
 		{"two headers", []string{"Bearer a", "Bearer a"}, "", true, "", Malformed, false},
 		{"non-ASCII", []string{"Bearer tök"}, "", true, "", Malformed, false},
 		{"query", nil, "a=1&api_token=" + tok + "&b=2", true, tok, TokenPresented, true},
-		{"encoded query key and value", nil, "api%5Ftoken=fga%5Fabc", true, tok, TokenPresented, true},
+		{"encoded query value", nil, "api_token=fga%5Fabc", true, tok, TokenPresented, true},
+		{"encoded query key", nil, "api%5Ftoken=" + tok, true, "", Malformed, false},
+		{"key in capitals", nil, "API_TOKEN=" + tok, true, "", Malformed, false},
+		{"key with array suffix", nil, "api_token[]=" + tok, true, "", Malformed, false},
+		{"key with index", nil, "api_token[0]=" + tok, true, "", Malformed, false},
+		{"key with NUL", nil, "api_token%00=" + tok, true, "", Malformed, false},
+		{"key with dot", nil, "api.token=" + tok, true, "", Malformed, false},
+		{"key with plus", nil, "api+token=" + tok, true, "", Malformed, false},
+		{"key with leading space", nil, "%20api_token=" + tok, true, "", Malformed, false},
+		{"key with Kelvin sign", nil, "api_to%E2%84%AAen=" + tok, true, "", Malformed, false},
+		{"lookalike beside the real key", nil, "api_token=" + tok + "&Api_Token=" + tok, true, "", Malformed, false},
+		{"lookalike when query tokens are off", []string{"Bearer " + tok}, "API_TOKEN=x", false, "", Malformed, false},
 		{"empty query token", nil, "api_token=", true, "", Malformed, false},
 		{"bare query key", nil, "api_token", true, "", Malformed, false},
 		{"two query tokens", nil, "api_token=a&api_token=a", true, "", Malformed, false},
@@ -47,7 +58,7 @@ func TestExtractToken(t *testing.T) {
 		{"header and query", []string{"Bearer " + tok}, "api_token=" + tok, true, "", Malformed, false},
 		{"query refused", nil, "api_token=" + tok, false, "", Malformed, false},
 		{"header with query refused", []string{"Bearer " + tok}, "x=1", false, tok, TokenPresented, false},
-		{"similar keys are not tokens", nil, "api_tokens=x&API_TOKEN=y&xapi_token=z", true, "", NoToken, false},
+		{"similar keys are not tokens", nil, "api_tokens=x&xapi_token=z&api-token=y&api_token_=w&apitoken=v", true, "", NoToken, false},
 	} {
 		got, p, fromQuery := ExtractToken(c.headers, c.query, c.allowQ)
 		assert.Equal(t, c.presence, p, c.name)
@@ -69,6 +80,7 @@ func TestStripQueryToken(t *testing.T) {
 		"api_token=x":                    "",
 		"a=1&api_token=x&b=%20":          "a=1&b=%20",
 		"api%5ftoken=x&a=1":              "a=1",
+		"API_TOKEN=x&a=1&api_token[]=y":  "a=1",
 		"&a=1&&api_token=x&b":            "&a=1&&b",
 		"api_token=x&api_token=y&c=3":    "c=3",
 		"api_tokens=1&x_api_token=2&q=3": "api_tokens=1&x_api_token=2&q=3",
@@ -97,26 +109,41 @@ func FuzzParseBearer(f *testing.F) {
 	})
 }
 
+// referenceLookalike is, on a decoded key, what the checker must refuse as
+// a spelling of api_token: any case, ' ', '.' or '[' for '_', leading
+// spaces, and anything after a '[' or a NUL.
+var referenceLookalike = regexp.MustCompile(`(?is)^ *api[_ .\[]token([\[\x00].*)?$`)
+
 // FuzzQueryToken checks the api_token reader against net/url's decoding of
-// each parameter, and that stripping leaves no token behind and the other
-// parameters untouched.
+// each parameter: only a key spelled exactly api_token carries a token, a
+// lookalike key makes the query malformed; and that stripping leaves no
+// token or lookalike behind and the other parameters untouched.
 func FuzzQueryToken(f *testing.F) {
 	for _, s := range []string{"api_token=abc", "a=1&api_token=x&b=2", "api%5Ftoken=x", "api_token=a&api_token=b",
-		"api_token=", "api_token=%zz", "&&api_token=x=y", "api+token=x"} {
+		"api_token=", "api_token=%zz", "&&api_token=x=y", "api+token=x", "API_TOKEN=x", "api_token[]=x",
+		"api_token%00=x", "api_token%5B%5D=x", "a=1&Api_Token=x", "%20api.token=x", "api_token[=x", "api[token]=x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
 		tok, p := parseQueryToken(q)
 		var values []string
 		var others []string
-		undecodable := false
+		undecodable, lookalike := false, false
 		for _, param := range strings.Split(q, "&") {
 			if q == "" {
 				break
 			}
 			k, v, _ := strings.Cut(param, "=")
 			dk, err := url.QueryUnescape(k)
-			if err != nil || dk != "api_token" {
+			if err != nil {
+				dk = k
+			}
+			switch {
+			case k == "api_token":
+			case referenceLookalike.MatchString(dk):
+				lookalike = true
+				continue
+			default:
 				others = append(others, param)
 				continue
 			}
@@ -127,6 +154,10 @@ func FuzzQueryToken(f *testing.F) {
 			values = append(values, dv)
 		}
 		switch {
+		case lookalike:
+			if p != Malformed {
+				t.Fatalf("%q: a lookalike key must be refused, got presence %v %q", q, p, tok)
+			}
 		case len(values) == 0:
 			if p != NoToken {
 				t.Fatalf("%q: no api_token, got presence %v", q, p)
@@ -142,12 +173,13 @@ func FuzzQueryToken(f *testing.F) {
 		}
 		stripped := StripQueryToken(q)
 		if _, p := parseQueryToken(stripped); p != NoToken {
-			t.Fatalf("StripQueryToken(%q) = %q still has a token", q, stripped)
+			t.Fatalf("StripQueryToken(%q) = %q still has a token or a lookalike", q, stripped)
 		}
-		if len(values) == 0 && stripped != q {
+		tokenish := len(values) > 0 || lookalike
+		if !tokenish && stripped != q {
 			t.Fatalf("StripQueryToken(%q) = %q changed a query without a token", q, stripped)
 		}
-		if len(values) > 0 && stripped != strings.Join(others, "&") {
+		if tokenish && stripped != strings.Join(others, "&") {
 			t.Fatalf("StripQueryToken(%q) = %q, want the other parameters %q", q, stripped, strings.Join(others, "&"))
 		}
 	})

@@ -31,13 +31,13 @@ var gatewayMisconfigured = model.Decision{Status: 503, Code: model.CodeUnavailab
 // serveForwardAuth answers Traefik, Caddy and Envoy: 200 with the identity
 // headers, or the denial with its real status, challenge and body.
 func (c *Checker) serveForwardAuth(w http.ResponseWriter, r *http.Request) {
-	var req Request
 	if rest, ok := strings.CutPrefix(escapedPath(r), AuthPath); ok && rest != "" {
-		req = Request{Method: r.Method, Path: rest, RawQuery: r.URL.RawQuery}
-	} else {
-		req = originalRequest(r.Header.Get("X-Forwarded-Method"), r.Header.Get("X-Forwarded-Uri"))
+		req := Request{Method: r.Method, Path: rest, RawQuery: r.URL.RawQuery}
+		c.answerGateway(w, r, "auth", &req, nil)
+		return
 	}
-	c.answerGateway(w, r, "auth", &req)
+	req, refused := originalRequest(r.Header, "X-Forwarded-Method", "X-Forwarded-Uri")
+	c.answerGateway(w, r, "auth", &req, refused)
 }
 
 // serveNginxAuth answers nginx auth_request, which turns any status but
@@ -45,8 +45,8 @@ func (c *Checker) serveForwardAuth(w http.ResponseWriter, r *http.Request) {
 // 401 and every other denial 403, with the real status and code in
 // X-Flowgate-Status and X-Flowgate-Code.
 func (c *Checker) serveNginxAuth(w http.ResponseWriter, r *http.Request) {
-	req := originalRequest(r.Header.Get("X-Original-Method"), r.Header.Get("X-Original-URI"))
-	c.answerGateway(w, r, "nginx-auth", &req)
+	req, refused := originalRequest(r.Header, "X-Original-Method", "X-Original-Uri")
+	c.answerGateway(w, r, "nginx-auth", &req, refused)
 }
 
 // writeNginxDenial maps a denial onto the two statuses nginx passes on and
@@ -69,13 +69,13 @@ func writeNginxDenial(w http.ResponseWriter, res *Result) {
 // gateway asks about: decide it, queue it for the call log, answer 200 with
 // the identity headers and the query to forward, or the denial in the
 // gateway's own way (nginx's for via "nginx-auth"), and write the access
-// line. A switch rather than a denial callback keeps the result on the
+// line. refused, when set, is the answer already known from how the gateway
+// asked. A switch rather than a denial callback keeps the result on the
 // stack: this is the request path.
-func (c *Checker) answerGateway(w http.ResponseWriter, r *http.Request, via string, req *Request) {
+func (c *Checker) answerGateway(w http.ResponseWriter, r *http.Request, via string, req *Request, refused *model.Decision) {
 	start := time.Now()
-	res := c.checkForwarded(req, r)
-	remote := forwardedClient(r)
-	c.recordCall(&res, remote, start)
+	res := c.checkForwarded(req, r, refused)
+	remote := forwardedClientIP(r)
 	if res.Allowed {
 		setIdentityHeaders(w.Header(), &res)
 		setForwardQuery(w.Header(), req)
@@ -85,7 +85,7 @@ func (c *Checker) answerGateway(w http.ResponseWriter, r *http.Request, via stri
 	} else {
 		writeDenial(w, &res)
 	}
-	c.logAccess(via, req.Method, &res, remote, start)
+	c.finishCall(via, req.Method, &res, remote, start)
 }
 
 // setForwardQuery tells the gateway which query to forward: the original
@@ -100,40 +100,37 @@ func setForwardQuery(h http.Header, req *Request) {
 	h[HeaderQuery] = []string{q}
 }
 
-// originalRequest splits a forwarded method and request URI; Method stays
-// empty when either is missing.
-func originalRequest(method, uri string) Request {
+// originalRequest reads the call a gateway asks about from its method and
+// URI headers. A header sent twice refuses the call (which one the gateway
+// forwards is unknown); a missing one leaves Method empty, which
+// checkForwarded answers as a misconfigured gateway.
+func originalRequest(h http.Header, methodKey, uriKey string) (Request, *model.Decision) {
+	method, ok1 := singleHeader(h, methodKey)
+	uri, ok2 := singleHeader(h, uriKey)
+	if !ok1 || !ok2 {
+		return Request{}, &denyDuplicateForwarded
+	}
 	if method == "" || uri == "" {
-		return Request{}
+		return Request{}, nil
 	}
 	path, query, _ := strings.Cut(uri, "?")
-	return Request{Method: method, Path: path, RawQuery: query}
+	return Request{Method: method, Path: path, RawQuery: query}, nil
 }
 
 // checkForwarded decides a forwarded call, with the credentials of the
-// forwarded request (gateways pass the client's headers along).
-func (c *Checker) checkForwarded(req *Request, r *http.Request) Result {
-	if req.Method == "" {
+// forwarded request (gateways pass the client's headers along). A call
+// asking to switch protocols is refused, as in proxy mode.
+func (c *Checker) checkForwarded(req *Request, r *http.Request, refused *model.Decision) Result {
+	switch {
+	case refused != nil:
+		return Result{Decision: *refused}
+	case req.Method == "":
 		return Result{Decision: gatewayMisconfigured}
 	}
 	req.Authorization = r.Header["Authorization"]
-	return c.Check(req)
-}
-
-// forwardedClient is the caller's address as the gateway saw it: the last
-// X-Forwarded-For entry (the one the gateway itself appended), else the
-// gateway's own address.
-func forwardedClient(r *http.Request) string {
-	xff := r.Header.Values("X-Forwarded-For")
-	if len(xff) == 0 {
-		return r.RemoteAddr
+	res := c.Check(req)
+	if switchesProtocol(r.Header) {
+		res.Decision = denyProtocolSwitch
 	}
-	last := xff[len(xff)-1]
-	if i := strings.LastIndexByte(last, ','); i >= 0 {
-		last = last[i+1:]
-	}
-	if last = strings.TrimSpace(last); last != "" {
-		return last
-	}
-	return r.RemoteAddr
+	return res
 }

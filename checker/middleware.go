@@ -8,8 +8,11 @@ import (
 // Middleware guards a Go server's workflow handler: every request is
 // decided; a denial is answered directly, and an allowed request reaches
 // next with X-Flowgate-Auth, X-Flowgate-User and X-Flowgate-Token set (any
-// such headers the client sent removed) and the api_token parameter
-// stripped from its query. Mount it on the workflow routes only: any path
+// such headers the client sent removed, also spelled with '_'), method
+// override headers removed, X-Real-IP set to the peer's IP, and the
+// api_token parameter stripped from its query. A request asking for a
+// protocol upgrade is refused (400). The Authorization header is left for
+// next. Mount it on the workflow routes only: any path
 // that is not a workflow path is denied with 404, so a path the checker
 // cannot read is never waved through.
 func (c *Checker) Middleware(next http.Handler) http.Handler {
@@ -19,25 +22,30 @@ func (c *Checker) Middleware(next http.Handler) http.Handler {
 }
 
 // serveGateway decides a workflow call and either denies it or hands the
-// cleaned request to next (nil: answer 200 with the decision as JSON).
+// cleaned request to next (nil: answer 200 with the decision as JSON). A
+// request asking to switch protocols is refused: the checker could not see
+// what travels in the tunnel. Both logs get the status the caller was sent.
 func (c *Checker) serveGateway(w http.ResponseWriter, r *http.Request, next http.Handler, via string) {
 	start := time.Now()
 	req := Request{Method: r.Method, Path: escapedPath(r), RawQuery: r.URL.RawQuery, Authorization: r.Header["Authorization"]}
 	res := c.Check(&req)
-	c.recordCall(&res, r.RemoteAddr, start)
-	if !res.Allowed {
-		writeDenial(w, &res)
-		c.logAccess(via, r.Method, &res, r.RemoteAddr, start)
-		return
+	if switchesProtocol(r.Header) {
+		res.Decision = denyProtocolSwitch
 	}
-	if next == nil {
+	peer := peerIP(r)
+	switch {
+	case !res.Allowed:
+		writeDenial(w, &res)
+	case next == nil:
 		w.Header()["Content-Type"] = jsonContentType
 		w.Header()["Cache-Control"] = noStore
 		w.Write(allowJSON(&res))
-	} else {
-		next.ServeHTTP(w, forwardRequest(r, &res))
+	default:
+		sent := &sentStatus{ResponseWriter: w}
+		next.ServeHTTP(sent, forwardRequest(r, &res, peer))
+		res.Status, res.Code = sent.sent(), sent.code
 	}
-	c.logAccess(via, r.Method, &res, r.RemoteAddr, start)
+	c.finishCall(via, r.Method, &res, peer, start)
 }
 
 // escapedPath is the request path as the client spelled it: RawPath when
@@ -50,18 +58,21 @@ func escapedPath(r *http.Request) string {
 	return r.URL.Path
 }
 
-// forwardRequest is r as the upstream must see it: a shallow copy with its
-// own headers (client X-Flowgate-* removed, the caller's identity set) and
-// its own URL without the api_token parameter. r itself is not modified.
-func forwardRequest(r *http.Request, res *Result) *http.Request {
-	out := new(http.Request)
-	*out = *r
+// forwardRequest is r as the next handler must see it: a shallow copy with
+// its own headers (client X-Flowgate-*, method overrides and X-Real-IP
+// removed in any spelling, then the caller's identity and IP set) and its
+// own URL without the api_token parameter, carrying the decision for
+// NewProxy, which sets the identity again once the hop-by-hop headers are
+// gone. r itself is not modified.
+func forwardRequest(r *http.Request, res *Result, peer string) *http.Request {
+	out := withDecidedCall(r, res, peer)
 	out.Header = r.Header.Clone()
 	if out.Header == nil {
 		out.Header = http.Header{}
 	}
-	removeFlowgateHeaders(out.Header)
+	removeSpoofedHeaders(out.Header)
 	setIdentityHeaders(out.Header, res)
+	setRealIP(out.Header, peer)
 	if q := StripQueryToken(r.URL.RawQuery); q != r.URL.RawQuery {
 		u := *r.URL
 		u.RawQuery = q

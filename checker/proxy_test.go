@@ -37,7 +37,7 @@ func echoUpstream(t *testing.T) (*httptest.Server, *atomic.Int32) {
 func proxyServer(t *testing.T, c *Checker, upstream string) *httptest.Server {
 	u, err := url.Parse(upstream)
 	require.NoError(t, err)
-	srv := httptest.NewServer(c.Handler(NewProxy(u, nil)))
+	srv := httptest.NewServer(c.Handler(NewProxy(ProxyOptions{Upstream: u})))
 	t.Cleanup(srv.Close)
 	return srv
 }

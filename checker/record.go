@@ -1,17 +1,49 @@
 package checker
 
 import (
+	"strings"
 	"time"
 
+	"flowgate/model"
 	"flowgate/store"
 )
 
-// recordCall queues the decision for the call log, if there is one.
+// Caps on what one call may put in the access log and the call log, so a
+// caller cannot make flowgate write or store more than a few hundred bytes
+// per call. A value over its cap is recorded as "-": it is not a name, an
+// id or a method. Addresses are parsed IPs (peerIP, forwardedClientIP);
+// token ids and codes come from the database and the checker, and are
+// capped all the same so the bound does not depend on that.
+const (
+	maxLoggedWorkflow = model.MaxNameLength // a longer path segment is not a name
+	maxLoggedMethod   = 32                  // the longest registered method has 17 characters
+	maxLoggedTokenID  = 64                  // ids are "tok_" and 12 characters
+	maxLoggedCode     = 32                  // the longest code has 18 characters
+	maxLoggedAddr     = len("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255")
+)
+
+// capped is s, or "-" when it is longer than limit.
+func capped(s string, limit int) string {
+	if len(s) > limit {
+		return noValue
+	}
+	return s
+}
+
+// recordCall queues the decision for the call log, if there is one. remote
+// is a parsed IP or "-" (see peerIP). A requested name that matched no
+// workflow is a slice of the request and is copied, so the queue never
+// holds on to a request's memory; stored names and token ids come from the
+// snapshot.
 func (c *Checker) recordCall(res *Result, remote string, at time.Time) {
 	if c.calls == nil {
 		return
 	}
-	c.calls.Add(store.Call{At: at, Workflow: res.Workflow, TokenID: res.Credential.TokenID,
+	workflow := res.Workflow
+	if res.workflowMethod == "" {
+		workflow = strings.Clone(capped(workflow, maxLoggedWorkflow))
+	}
+	c.calls.Add(store.Call{At: at, Workflow: workflow, TokenID: res.Credential.TokenID,
 		Status: res.Status, Code: res.Code, RemoteAddr: remote})
 }
 
@@ -22,4 +54,11 @@ func (c *Checker) logAccess(via, method string, res *Result, remote string, star
 	}
 	now := time.Now()
 	c.access.write(now, via, method, res, remote, now.Sub(start))
+}
+
+// finishCall records what a call got in both logs: the status and code set
+// in res are those actually sent.
+func (c *Checker) finishCall(via, method string, res *Result, remote string, start time.Time) {
+	c.recordCall(res, remote, start)
+	c.logAccess(via, method, res, remote, start)
 }

@@ -3,15 +3,15 @@ package checker
 import (
 	"encoding/json"
 	"net/http"
-	"strings"
 	"sync"
 
 	"flowgate/model"
 )
 
 // Headers the checker sends upstream with an allowed call (and answers
-// forward-auth with). Client-sent headers with the X-Flowgate- prefix are
-// removed first, so the upstream can trust them.
+// forward-auth with). Client-sent headers with the X-Flowgate- prefix (in
+// any case, with '_' or '-') are removed first, so the upstream can trust
+// them.
 const (
 	HeaderAuth   = "X-Flowgate-Auth"   // anonymous, user or admin
 	HeaderUser   = "X-Flowgate-User"   // the user id of a user token
@@ -122,15 +122,6 @@ var (
 	jsonContentType = []string{"application/json"}
 	noStore         = []string{"no-store"}
 )
-
-// removeFlowgateHeaders deletes every X-Flowgate-* header a client sent.
-func removeFlowgateHeaders(h http.Header) {
-	for k := range h {
-		if len(k) >= len(headerPrefix) && strings.EqualFold(k[:len(headerPrefix)], headerPrefix) {
-			delete(h, k)
-		}
-	}
-}
 
 // setIdentityHeaders writes the caller's identity for the upstream. All
 // three are always set (empty when they do not apply), so a gateway that

@@ -2,10 +2,7 @@ package checker
 
 import (
 	"encoding/json"
-	"log/slog"
 	"net/http"
-	"net/http/httputil"
-	"net/url"
 	"strings"
 )
 
@@ -118,28 +115,3 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	w.WriteHeader(status)
 	w.Write(body)
 }
-
-// NewProxy forwards allowed calls to upstream: method, path, query and
-// headers as received (after the checker's clean-up), body streamed. An
-// unreachable upstream is answered 502 with a JSON body.
-func NewProxy(upstream *url.URL, logger *slog.Logger) *httputil.ReverseProxy {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.MaxIdleConnsPerHost = 256
-	return &httputil.ReverseProxy{
-		Rewrite: func(pr *httputil.ProxyRequest) {
-			pr.SetURL(upstream)
-			pr.SetXForwarded()
-		},
-		Transport: transport,
-		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			if logger != nil {
-				logger.Error("upstream failed", "upstream", upstream.Redacted(), "error", err.Error())
-			}
-			w.Header()["Content-Type"] = jsonContentType
-			w.WriteHeader(http.StatusBadGateway)
-			w.Write(upstreamFailed)
-		},
-	}
-}
-
-var upstreamFailed = []byte(`{"statusCode":502,"body":{"status":"UNAVAILABLE","code":"bad_gateway","message":"the upstream server did not answer"}}` + "\n")

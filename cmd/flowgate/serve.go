@@ -39,6 +39,8 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().Bool("no-query-token", false, "refuse tokens in the api_token query parameter")
 	addListenerFlags(cmd)
 	addLimitFlags(cmd)
+	cmd.Flags().Bool("forward-authorization", false, "forward the caller's Authorization header to the upstream (removed by default when it carried a flowgate token)")
+	cmd.Flags().Duration("upstream-timeout", 60*time.Second, "how long to wait for the upstream's response headers (504 after)")
 	return cmd
 }
 
@@ -77,7 +79,13 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	logger := slog.New(slog.NewJSONHandler(logOut, nil))
 	var proxy http.Handler // nil: answer allowed calls with the decision
 	if upstream != nil {
-		proxy = checker.NewProxy(upstream, logger)
+		forwardAuthz, _ := cmd.Flags().GetBool("forward-authorization")
+		timeout, _ := cmd.Flags().GetDuration("upstream-timeout")
+		if timeout < 0 {
+			return fail(2, "--upstream-timeout: %s is negative: use 0 for no limit or a duration such as 60s", timeout)
+		}
+		proxy = checker.NewProxy(checker.ProxyOptions{Upstream: upstream, Logger: logger,
+			ForwardAuthorization: forwardAuthz, ResponseHeaderTimeout: timeout})
 	}
 	calls := checker.NewCallLog(s, logger, checker.DefaultCallQueue)
 	c := checker.New(checker.Options{AllowQueryToken: !noQuery, Logger: logger, AccessLog: logOut, Calls: calls})
