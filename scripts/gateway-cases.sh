@@ -1,10 +1,11 @@
-# Shared by the gateway end-to-end scripts (nginx, Caddy): builds flowgate,
-# fills a database with one workflow per exposure and three tokens, and
-# defines the cases every gateway in front of flowgate must pass. Source it
-# after scripts/lib.sh; it picks fg_port, app_port and gw_port.
+# Shared by the gateway end-to-end scripts (nginx, Caddy): builds flowgate
+# and the echoing upstream, fills a database with one workflow per exposure
+# and three tokens, and defines the cases every gateway in front of flowgate
+# must pass. Source it after scripts/lib.sh; it picks fg_port, app_port and
+# gw_port.
 
-echo "== building flowgate"
-go build -o "$work/flowgate" ./cmd/flowgate
+echo "== building flowgate and the echoing upstream"
+go build -o "$work/" ./cmd/flowgate ./scripts/echoupstream
 db="$work/flowgate.db"
 fg() { "$work/flowgate" --db "$db" "$@"; }
 
@@ -12,12 +13,18 @@ fg add public-open --public --auth none >/dev/null
 fg add users-only --public --auth user >/dev/null
 fg add admins-only --public --auth admin >/dev/null
 fg add scheduled --auth none >/dev/null
+fg add get-open --public --auth none --method GET >/dev/null
 ADMIN=$(fg token create --admin --name e2e-admin --quiet)
 USER=$(fg token create --user u-e2e --name e2e-user --quiet)
 REVOKED_OUT=$(fg token create --admin --name e2e-revoked)
 REVOKED=$(awk '/^token:/ {print $2}' <<<"$REVOKED_OUT")
 fg token revoke "$(awk '/^id:/ {print $2}' <<<"$REVOKED_OUT")" >/dev/null
-USER_ID=$(fg token list --json | tr -d ' \n' | grep -o '"id":"tok_[0-9A-Za-z]*","name":"e2e-user"' | cut -d'"' -f4)
+# token_id NAME: the id of the token called NAME.
+token_id() {
+  fg token list --json | tr -d ' \n' | grep -o "\"id\":\"tok_[0-9A-Za-z]*\",\"name\":\"$1\"" | cut -d'"' -f4
+}
+USER_ID=$(token_id e2e-user)
+ADMIN_ID=$(token_id e2e-admin)
 
 # Three distinct free loopback ports: flowgate, the upstream app, the gateway.
 fg_port=$(free_port); app_port=$(free_port); gw_port=$(free_port)
@@ -31,18 +38,25 @@ start_flowgate() {
   pids+=($!)
 }
 
-# wait_for_servers GATEWAY_LOG: waits (bounded) until flowgate and the gateway answer.
+# start_upstream: runs the echoing upstream app (scripts/echoupstream) on app_port.
+start_upstream() {
+  "$work/echoupstream" "127.0.0.1:$app_port" 2>"$work/upstream.log" &
+  pids+=($!)
+}
+
+# wait_for_servers GATEWAY_LOG: waits (bounded) until flowgate, the upstream and the gateway answer.
 wait_for_servers() {
   local i
   for i in $(seq 1 100); do
     if curl -fs --max-time 2 "http://127.0.0.1:$fg_port/_flowgate/healthz" >/dev/null &&
+      curl -fs --max-time 2 -o /dev/null "http://127.0.0.1:$app_port/" &&
       curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$gw_port/"; then
       return
     fi
     sleep 0.1
   done
   echo "FAIL: servers did not start"
-  cat "$work/flowgate.log" "$1"
+  cat "$work/flowgate.log" "$work/upstream.log" "$1"
   exit 1
 }
 
@@ -52,7 +66,7 @@ check() {
   local name=$1 want_status=$2 want_body=$3 method=$4 path=$5
   shift 5
   local status
-  status=$(curl -s --max-time 10 --path-as-is -o "$work/body" -D "$work/headers" -w '%{http_code}' -X "$method" "$@" \
+  status=$(curl -s --max-time 5 --path-as-is -o "$work/body" -D "$work/headers" -w '%{http_code}' -X "$method" "$@" \
     "http://127.0.0.1:$gw_port$path")
   if [ "$status" != "$want_status" ] || ! grep -qF -- "$want_body" "$work/body"; then
     echo "FAIL: $name: got $status $(head -c 300 "$work/body"), want $want_status with '$want_body'"
@@ -141,3 +155,5 @@ finish() {
   fi
   echo "== $1 end-to-end: all cases passed"
 }
+
+. scripts/gateway-tricks.sh
