@@ -23,7 +23,6 @@ fi
 . scripts/gateway-cases.sh
 
 start_flowgate --no-query-token
-start_upstream
 
 # The site block under test is the one in the docs, with its ports changed.
 site=$(sed -n '/<!-- caddy-config:begin -->/,/<!-- caddy-config:end -->/p' docs/gateways.md |

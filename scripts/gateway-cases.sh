@@ -1,8 +1,8 @@
 # Shared by the gateway end-to-end scripts (nginx, Caddy): builds flowgate
 # and the echoing upstream, fills a database with one workflow per exposure
 # and three tokens, and defines the cases every gateway in front of flowgate
-# must pass. Source it after scripts/lib.sh; it picks fg_port, app_port and
-# gw_port.
+# must pass. Source it after scripts/lib.sh; it starts the upstream on
+# app_port and picks fg_port and gw_port.
 
 echo "== building flowgate and the echoing upstream"
 go build -o "$work/" ./cmd/flowgate ./scripts/echoupstream
@@ -26,9 +26,26 @@ token_id() {
 USER_ID=$(token_id e2e-user)
 ADMIN_ID=$(token_id e2e-admin)
 
-# Three distinct free loopback ports: flowgate, the upstream app, the gateway.
-fg_port=$(free_port); app_port=$(free_port); gw_port=$(free_port)
-while [ "$app_port" = "$fg_port" ]; do app_port=$(free_port); done
+# start_upstream: runs the echoing upstream app (scripts/echoupstream) on a
+# port the system picks, and sets app_port to it.
+start_upstream() {
+  "$work/echoupstream" 127.0.0.1:0 "$work/upstream.addr" 2>"$work/upstream.log" &
+  pids+=($!)
+  local i
+  for i in $(seq 1 300); do
+    [ -s "$work/upstream.addr" ] && break
+    sleep 0.1
+  done
+  [ -s "$work/upstream.addr" ] || { echo "FAIL: the upstream did not start"; cat "$work/upstream.log"; exit 1; }
+  app_port=$(sed 's/.*://' "$work/upstream.addr")
+}
+
+start_upstream
+
+# Two more free loopback ports, distinct from the upstream's and each other:
+# flowgate and the gateway.
+fg_port=$(free_port); gw_port=$(free_port)
+while [ "$fg_port" = "$app_port" ]; do fg_port=$(free_port); done
 while [ "$gw_port" = "$fg_port" ] || [ "$gw_port" = "$app_port" ]; do gw_port=$(free_port); done
 
 # start_flowgate [SERVE FLAGS...]: runs `flowgate serve` on fg_port, logging to $work/flowgate.log.
@@ -38,24 +55,19 @@ start_flowgate() {
   pids+=($!)
 }
 
-# start_upstream: runs the echoing upstream app (scripts/echoupstream) on app_port.
-start_upstream() {
-  "$work/echoupstream" "127.0.0.1:$app_port" 2>"$work/upstream.log" &
-  pids+=($!)
-}
-
-# wait_for_servers GATEWAY_LOG: waits (bounded) until flowgate, the upstream and the gateway answer.
+# wait_for_servers GATEWAY_LOG: waits (bounded, about a minute on a loaded
+# machine) until flowgate, the upstream and the gateway answer.
 wait_for_servers() {
-  local i
-  for i in $(seq 1 100); do
-    if curl -fs --max-time 2 "http://127.0.0.1:$fg_port/_flowgate/healthz" >/dev/null &&
-      curl -fs --max-time 2 -o /dev/null "http://127.0.0.1:$app_port/" &&
-      curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$gw_port/"; then
-      return
-    fi
-    sleep 0.1
+  local i waiting
+  for i in $(seq 1 300); do
+    waiting=
+    curl -fs --max-time 2 -o /dev/null "http://127.0.0.1:$fg_port/_flowgate/healthz" || waiting+=" flowgate"
+    curl -fs --max-time 2 -o /dev/null "http://127.0.0.1:$app_port/" || waiting+=" upstream"
+    curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$gw_port/" || waiting+=" gateway"
+    [ -z "$waiting" ] && return
+    sleep 0.2
   done
-  echo "FAIL: servers did not start"
+  echo "FAIL: servers did not start:$waiting"
   cat "$work/flowgate.log" "$work/upstream.log" "$1"
   exit 1
 }

@@ -24,7 +24,6 @@ fi
 . scripts/gateway-cases.sh
 
 start_flowgate
-start_upstream
 
 # The configuration under test is the one in the docs, with its ports changed.
 mkdir -p "$work/nginx/tmp" "$work/nginx/logs"

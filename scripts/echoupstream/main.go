@@ -13,7 +13,11 @@
 // Protocols, as a careless app would: a gateway that forwards it has opened
 // a tunnel past the checker, and the script sees the 101.
 //
-// Usage: echoupstream ADDR
+// Usage: echoupstream ADDR [ADDR_FILE]
+//
+// With ADDR 127.0.0.1:0 the system picks a free port; the address listened
+// on is written to ADDR_FILE once the listener is open, so a script never
+// races another process for a port.
 package main
 
 import (
@@ -26,13 +30,28 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: echoupstream ADDR")
+	if len(os.Args) < 2 || len(os.Args) > 3 {
+		fmt.Fprintln(os.Stderr, "usage: echoupstream ADDR [ADDR_FILE]")
 		os.Exit(2)
 	}
-	err := http.ListenAndServe(os.Args[1], http.HandlerFunc(echo))
+	ln, err := net.Listen("tcp", os.Args[1])
+	if err == nil && len(os.Args) == 3 {
+		err = writeAddr(os.Args[2], ln.Addr().String())
+	}
+	if err == nil {
+		err = http.Serve(ln, http.HandlerFunc(echo))
+	}
 	fmt.Fprintln(os.Stderr, "echoupstream:", err)
 	os.Exit(1)
+}
+
+// writeAddr publishes the address whole: written beside the file, then
+// renamed over it, so a reader never sees half of it.
+func writeAddr(file, addr string) error {
+	if err := os.WriteFile(file+".tmp", []byte(addr+"\n"), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(file+".tmp", file)
 }
 
 // echo writes the description of r, after a 101 when r asks for an upgrade.
