@@ -2,10 +2,11 @@
 # End-to-end test of flowgate behind a real Caddy using forward_auth.
 #
 # Starts, on free loopback ports: `flowgate serve --no-query-token`, a small
-# upstream (a second Caddy site that echoes the identity headers and URI it
+# upstream (scripts/echoupstream, which answers with every header it
 # received), and Caddy with the exact site block from docs/gateways.md. Then
-# runs the decision cases through Caddy, including header spoofing and path
-# spellings that must not slip past the check. Installs caddy when missing.
+# runs the decision cases through Caddy, including path spellings that must
+# not slip past the check and the header tricks of gateway-tricks.sh against
+# what the upstream saw. Installs caddy when missing.
 #
 # Usage: scripts/caddy-e2e.sh   (from anywhere; needs root to install caddy)
 set -euo pipefail
@@ -36,10 +37,6 @@ cat >"$work/Caddyfile" <<EOF
 
 $site
 
-# The small upstream: it answers with what it received.
-http://127.0.0.1:$app_port {
-	respond "auth=[{http.request.header.X-Flowgate-Auth}] user=[{http.request.header.X-Flowgate-User}] token=[{http.request.header.X-Flowgate-Token}] method=[{http.request.method}] uri=[{http.request.uri}]" 200
-}
 EOF
 export XDG_DATA_HOME="$work/caddy-data" XDG_CONFIG_HOME="$work/caddy-config"
 caddy validate --adapter caddyfile --config "$work/Caddyfile" >"$work/caddy.log" 2>&1 ||
@@ -51,5 +48,10 @@ wait_for_servers "$work/caddy.log"
 
 echo "== cases through caddy"
 common_cases
+EMPTY_IDENTITY=sent # Caddy copies an empty answer header as empty
+trick_cases
+# Caddy can delete by prefix: an X-Flowgate- name flowgate does not use is dropped too.
+check "an invented X-Flowgate- header" 200 "auth=[anonymous]" POST /api/1.1/wf/public-open -H "X-Flowgate-Role: admin" -H "x-flowgate-admin: 1"
+upstream_saw "invented X-Flowgate- header" anonymous "" ""
 check "query tokens are refused (run with --no-query-token)" 400 '"code":"invalid_request"' POST "/api/1.1/wf/users-only?api_token=$USER"
 finish "caddy" "$work/caddy.log"

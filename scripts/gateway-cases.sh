@@ -1,10 +1,11 @@
-# Shared by the gateway end-to-end scripts (nginx, Caddy): builds flowgate,
-# fills a database with one workflow per exposure and three tokens, and
-# defines the cases every gateway in front of flowgate must pass. Source it
-# after scripts/lib.sh; it picks fg_port, app_port and gw_port.
+# Shared by the gateway end-to-end scripts (nginx, Caddy): builds flowgate
+# and the echoing upstream, fills a database with one workflow per exposure
+# and three tokens, and defines the cases every gateway in front of flowgate
+# must pass. Source it after scripts/lib.sh; it starts the upstream on
+# app_port and picks fg_port and gw_port.
 
-echo "== building flowgate"
-go build -o "$work/flowgate" ./cmd/flowgate
+echo "== building flowgate and the echoing upstream"
+go build -o "$work/" ./cmd/flowgate ./scripts/echoupstream
 db="$work/flowgate.db"
 fg() { "$work/flowgate" --db "$db" "$@"; }
 
@@ -12,16 +13,39 @@ fg add public-open --public --auth none >/dev/null
 fg add users-only --public --auth user >/dev/null
 fg add admins-only --public --auth admin >/dev/null
 fg add scheduled --auth none >/dev/null
+fg add get-open --public --auth none --method GET >/dev/null
 ADMIN=$(fg token create --admin --name e2e-admin --quiet)
 USER=$(fg token create --user u-e2e --name e2e-user --quiet)
 REVOKED_OUT=$(fg token create --admin --name e2e-revoked)
 REVOKED=$(awk '/^token:/ {print $2}' <<<"$REVOKED_OUT")
 fg token revoke "$(awk '/^id:/ {print $2}' <<<"$REVOKED_OUT")" >/dev/null
-USER_ID=$(fg token list --json | tr -d ' \n' | grep -o '"id":"tok_[0-9A-Za-z]*","name":"e2e-user"' | cut -d'"' -f4)
+# token_id NAME: the id of the token called NAME.
+token_id() {
+  fg token list --json | tr -d ' \n' | grep -o "\"id\":\"tok_[0-9A-Za-z]*\",\"name\":\"$1\"" | cut -d'"' -f4
+}
+USER_ID=$(token_id e2e-user)
+ADMIN_ID=$(token_id e2e-admin)
 
-# Three distinct free loopback ports: flowgate, the upstream app, the gateway.
-fg_port=$(free_port); app_port=$(free_port); gw_port=$(free_port)
-while [ "$app_port" = "$fg_port" ]; do app_port=$(free_port); done
+# start_upstream: runs the echoing upstream app (scripts/echoupstream) on a
+# port the system picks, and sets app_port to it.
+start_upstream() {
+  "$work/echoupstream" 127.0.0.1:0 "$work/upstream.addr" 2>"$work/upstream.log" &
+  pids+=($!)
+  local i
+  for i in $(seq 1 300); do
+    [ -s "$work/upstream.addr" ] && break
+    sleep 0.1
+  done
+  [ -s "$work/upstream.addr" ] || { echo "FAIL: the upstream did not start"; cat "$work/upstream.log"; exit 1; }
+  app_port=$(sed 's/.*://' "$work/upstream.addr")
+}
+
+start_upstream
+
+# Two more free loopback ports, distinct from the upstream's and each other:
+# flowgate and the gateway.
+fg_port=$(free_port); gw_port=$(free_port)
+while [ "$fg_port" = "$app_port" ]; do fg_port=$(free_port); done
 while [ "$gw_port" = "$fg_port" ] || [ "$gw_port" = "$app_port" ]; do gw_port=$(free_port); done
 
 # start_flowgate [SERVE FLAGS...]: runs `flowgate serve` on fg_port, logging to $work/flowgate.log.
@@ -31,18 +55,20 @@ start_flowgate() {
   pids+=($!)
 }
 
-# wait_for_servers GATEWAY_LOG: waits (bounded) until flowgate and the gateway answer.
+# wait_for_servers GATEWAY_LOG: waits (bounded, about a minute on a loaded
+# machine) until flowgate, the upstream and the gateway answer.
 wait_for_servers() {
-  local i
-  for i in $(seq 1 100); do
-    if curl -fs --max-time 2 "http://127.0.0.1:$fg_port/_flowgate/healthz" >/dev/null &&
-      curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$gw_port/"; then
-      return
-    fi
-    sleep 0.1
+  local i waiting
+  for i in $(seq 1 300); do
+    waiting=
+    curl -fs --max-time 2 -o /dev/null "http://127.0.0.1:$fg_port/_flowgate/healthz" || waiting+=" flowgate"
+    curl -fs --max-time 2 -o /dev/null "http://127.0.0.1:$app_port/" || waiting+=" upstream"
+    curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$gw_port/" || waiting+=" gateway"
+    [ -z "$waiting" ] && return
+    sleep 0.2
   done
-  echo "FAIL: servers did not start"
-  cat "$work/flowgate.log" "$1"
+  echo "FAIL: servers did not start:$waiting"
+  cat "$work/flowgate.log" "$work/upstream.log" "$1"
   exit 1
 }
 
@@ -52,7 +78,7 @@ check() {
   local name=$1 want_status=$2 want_body=$3 method=$4 path=$5
   shift 5
   local status
-  status=$(curl -s --max-time 10 --path-as-is -o "$work/body" -D "$work/headers" -w '%{http_code}' -X "$method" "$@" \
+  status=$(curl -s --max-time 5 --path-as-is -o "$work/body" -D "$work/headers" -w '%{http_code}' -X "$method" "$@" \
     "http://127.0.0.1:$gw_port$path")
   if [ "$status" != "$want_status" ] || ! grep -qF -- "$want_body" "$work/body"; then
     echo "FAIL: $name: got $status $(head -c 300 "$work/body"), want $want_status with '$want_body'"
@@ -141,3 +167,5 @@ finish() {
   fi
   echo "== $1 end-to-end: all cases passed"
 }
+
+. scripts/gateway-tricks.sh

@@ -2,11 +2,12 @@
 # End-to-end test of flowgate behind a real nginx using auth_request.
 #
 # Starts, on free loopback ports: `flowgate serve` (forward-auth only), a small
-# upstream (an nginx server block that echoes the identity headers and URI it
+# upstream (scripts/echoupstream, which answers with every header it
 # received), and nginx with the exact configuration from docs/gateways.md.
 # Then runs the decision cases through nginx and checks statuses, bodies,
-# challenges, the stripped query token, header spoofing and what the upstream
-# saw. Everything is stopped on exit. Installs nginx-light when missing.
+# challenges, the stripped query token, and the header tricks of
+# gateway-tricks.sh against what the upstream saw. Everything is stopped on
+# exit. Installs nginx-light when missing.
 #
 # Usage: scripts/nginx-e2e.sh   (from anywhere; needs root to install nginx)
 set -euo pipefail
@@ -47,15 +48,6 @@ http {
     scgi_temp_path $work/nginx/tmp/scgi;
 
     include $work/nginx/gateway.conf;
-
-    # The small upstream: it answers with what it received.
-    server {
-        listen 127.0.0.1:$app_port;
-        default_type text/plain;
-        location / {
-            return 200 "auth=[\$http_x_flowgate_auth] user=[\$http_x_flowgate_user] token=[\$http_x_flowgate_token] method=[\$request_method] uri=[\$request_uri]\n";
-        }
-    }
 }
 EOF
 nginx -t -q -p "$work/nginx" -c "$work/nginx/nginx.conf"
@@ -67,6 +59,8 @@ wait_for_servers "$work/nginx/logs/error.log"
 
 echo "== cases through nginx"
 common_cases
+EMPTY_IDENTITY=absent # nginx never sends a header with an empty value
+trick_cases
 check "query token is stripped before the upstream" 200 "uri=[/api/1.1/wf/users-only?a=1&b=%2F]" POST "/api/1.1/wf/users-only?a=1&api_token=$USER&b=%2F"
 check "query token alone leaves no query" 200 "uri=[/api/1.1/wf/users-only]" POST "/api/1.1/wf/users-only?api_token=$USER"
 check "header and query token together" 400 '"code":"invalid_request"' POST "/api/1.1/wf/users-only?api_token=$USER" -H "$(bearer "$USER")"
