@@ -31,21 +31,22 @@ func (c *Checker) Load(ctx context.Context, src Source) error {
 }
 
 // Watch polls src every interval and loads a new snapshot whenever the
-// generation differs from the loaded one, until ctx is done. A failed poll
-// or reload keeps the last good snapshot, logs why (once per distinct
-// error, so a broken file does not flood the log) and is retried at the
-// next tick.
+// generation differs from the loaded one, or the file was replaced (see
+// Replaceable), until ctx is done. A failed poll or reload keeps the last
+// good snapshot, logs why (once per distinct error, so a broken file does
+// not flood the log) and is retried at the next tick.
 func (c *Checker) Watch(ctx context.Context, src Source, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	lastErr := ""
+	replaced := false
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		err := c.reloadIfChanged(ctx, src)
+		err := c.reloadIfChanged(ctx, src, &replaced)
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return
@@ -60,8 +61,37 @@ func (c *Checker) Watch(ctx context.Context, src Source, interval time.Duration)
 	}
 }
 
-// reloadIfChanged loads a new snapshot if the database moved on.
-func (c *Checker) reloadIfChanged(ctx context.Context, src Source) error {
+// Replaceable is a Source whose file can be replaced underneath it, such
+// as a backup restored with `mv` while the checker runs; *store.Store is
+// one. ReopenIfReplaced opens the new file and reports true, and is
+// cheap when nothing changed.
+type Replaceable interface {
+	Source
+	ReopenIfReplaced(ctx context.Context) (bool, error)
+	Path() string
+}
+
+// reloadIfChanged loads a new snapshot if the database moved on, or was
+// replaced by another file: then the new file is read whatever its
+// generation says, since a restored backup's count may equal the old one.
+// *replaced carries a replacement whose load failed over to the next poll.
+func (c *Checker) reloadIfChanged(ctx context.Context, src Source, replaced *bool) error {
+	r, replaceable := src.(Replaceable)
+	if replaceable {
+		now, err := r.ReopenIfReplaced(ctx)
+		if err != nil {
+			return err
+		}
+		*replaced = *replaced || now
+	}
+	if *replaced {
+		if err := c.Load(ctx, src); err != nil {
+			return err
+		}
+		*replaced = false
+		c.log.Info("database file replaced; reloaded from "+r.Path(), "generation", c.Generation())
+		return nil
+	}
 	gen, err := src.Generation(ctx)
 	if err != nil {
 		return err

@@ -31,7 +31,10 @@ func (s *Store) RecordCalls(ctx context.Context, calls []Call) error {
 	if len(calls) == 0 {
 		return nil
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	if err := s.writable(); err != nil {
+		return err
+	}
+	tx, err := s.conn().BeginTx(ctx, nil)
 	if isBusy(err) {
 		return fmt.Errorf("database %s is locked by another process (waited %s); %d calls were not logged", s.path, busyTimeout, len(calls))
 	}
@@ -87,7 +90,7 @@ func (s *Store) ListCalls(ctx context.Context, f CallFilter) ([]Call, error) {
 		query += " LIMIT ?"
 		args = append(args, f.Limit)
 	}
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.conn().QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list calls: %w", s.path, err)
 	}

@@ -34,7 +34,7 @@ func (s *Store) History(ctx context.Context, name string) ([]Change, error) {
 		args = append(args, name, name, name)
 	}
 	query += ` ORDER BY id DESC`
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.conn().QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: read history: %w", s.path, err)
 	}

@@ -36,3 +36,21 @@ func (e *ConflictError) Error() string {
 func notFound(name string) error {
 	return fmt.Errorf("no workflow named %q: %w", name, ErrNotFound)
 }
+
+// ErrNoDatabase reports that OpenExisting found no file at the path: only
+// the commands that create settings may create the database, so a
+// mistyped path is an error rather than an empty database.
+var ErrNoDatabase = errors.New("database does not exist")
+
+// ReadOnlyError reports a write to a database that this process can only
+// read, and why. Nothing was written.
+type ReadOnlyError struct {
+	// Path is the database file.
+	Path string
+	// Reason says what prevents writing, such as a read-only file system.
+	Reason string
+}
+
+func (e *ReadOnlyError) Error() string {
+	return fmt.Sprintf("database %s is read-only: %s; nothing was written", e.Path, e.Reason)
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -36,23 +37,23 @@ func mustLoadMigrations() []string {
 // migrate applies every step the database has not seen yet, each in its own
 // transaction together with its user_version bump, so a crash leaves the
 // schema at a whole step.
-func (s *Store) migrate(ctx context.Context) error {
+func migrate(ctx context.Context, db *sql.DB, path string) error {
 	for {
 		var version int
-		if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-			return fmt.Errorf("read schema version of %s: %w", s.path, err)
+		if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+			return fmt.Errorf("read schema version of %s: %w", path, err)
 		}
 		if version >= len(migrations) {
 			return nil
 		}
-		if err := s.applyMigration(ctx, version+1); err != nil {
-			return fmt.Errorf("upgrade %s to schema version %d: %w", s.path, version+1, err)
+		if err := applyMigration(ctx, db, version+1); err != nil {
+			return fmt.Errorf("upgrade %s to schema version %d: %w", path, version+1, err)
 		}
 	}
 }
 
-func (s *Store) applyMigration(ctx context.Context, step int) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+func applyMigration(ctx context.Context, db *sql.DB, step int) error {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}

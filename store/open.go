@@ -7,18 +7,32 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
+	"io/fs"
 	"os"
-	"strconv"
-	"time"
+	"sync"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
 
 // Store is an open flowgate database. It is safe for concurrent use.
 type Store struct {
-	db   *sql.DB
 	path string
+
+	// mu guards the fields below, which ReopenIfReplaced swaps when the
+	// file at path is replaced by another (a restored backup).
+	mu sync.RWMutex
+	db *sql.DB
+	// access is how the file was opened; roErr says why it cannot be
+	// written (nil when it can) and is what every write returns.
+	access access
+	roErr  *ReadOnlyError
+	// id is the file that was opened, to notice a replacement.
+	id fileID
+	// closed and oldWAL track a replacement in progress: the old file's
+	// connections are closed, and its WAL (if any) must go before the new
+	// file is opened.
+	closed bool
+	oldWAL *fileID
 }
 
 // applicationID marks a SQLite file as flowgate's ("FGAT"), so that Open can
@@ -28,55 +42,111 @@ const applicationID = 0x46474154
 // sqliteMagic starts every SQLite database file.
 var sqliteMagic = []byte("SQLite format 3\x00")
 
-// Open opens the database at path, creating it with mode 0600 when missing
-// and bringing its schema up to date. A file that is not a flowgate database,
-// or one written by a newer flowgate, is refused with an error naming the
-// path and is left untouched.
+// Open opens the database at path for writing, creating it with mode 0600
+// when missing and bringing its schema up to date: for the commands that
+// create settings (add, import, token create, the editor). A file that is
+// not a flowgate database, or one written by a newer flowgate, is refused
+// with an error naming the path and is left untouched; so is one that
+// cannot be written (a *ReadOnlyError saying why).
 func Open(path string) (*Store, error) {
 	if err := createIfMissing(path); err != nil {
 		return nil, err
 	}
-	if err := inspect(path); err != nil {
-		return nil, err
+	return open(path, true)
+}
+
+// OpenExisting opens the database at path, which must exist (else the
+// error wraps ErrNoDatabase and nothing is created): for every command that
+// only reads, or changes settings that must already be there. A database
+// this process cannot write is opened read-only: reads work, writes return
+// a *ReadOnlyError, and ReadOnly reports it.
+func OpenExisting(path string) (*Store, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("database %s: %w", path, ErrNoDatabase)
+	} else if err != nil {
+		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
-	db, err := sql.Open("sqlite3", dsn(path, false))
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	s := &Store{db: db, path: path}
-	if err := s.migrate(context.Background()); err != nil {
-		db.Close()
+	return open(path, false)
+}
+
+func open(path string, forWrite bool) (*Store, error) {
+	s := &Store{path: path}
+	if err := s.openFile(forWrite); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
+// openFile opens the file at s.path and makes it the store's database;
+// the caller holds mu or owns s alone.
+func (s *Store) openFile(forWrite bool) error {
+	a, roErr := chooseAccess(s.path)
+	if forWrite && roErr != nil {
+		return roErr
+	}
+	id, err := statFile(s.path)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", s.path, err)
+	}
+	version, err := inspect(s.path, a)
+	if err != nil {
+		return err
+	}
+	if a != readWrite && version < len(migrations) {
+		return fmt.Errorf("database %s has schema version %d and this flowgate needs %d, but it cannot be upgraded: %s",
+			s.path, version, len(migrations), roErr.Reason)
+	}
+	db, err := sql.Open("sqlite3", dsn(s.path, a))
+	if err != nil {
+		return fmt.Errorf("open %s: %w", s.path, err)
+	}
+	if a == readWrite {
+		if err := migrate(context.Background(), db, s.path); err != nil {
+			db.Close()
+			return err
+		}
+	}
+	s.db, s.access, s.roErr, s.id, s.closed = db, a, roErr, id, false
+	return nil
+}
+
 // Path is the file the store was opened from, for error messages.
 func (s *Store) Path() string { return s.path }
 
+// ReadOnly reports that the database was opened read-only because this
+// process cannot write it: reads work, writes fail with a *ReadOnlyError.
+// The runtime checker uses it to switch its call log off.
+func (s *Store) ReadOnly() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.roErr != nil
+}
+
 // Close releases the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	return s.db.Close()
+}
 
-// busyTimeout is how long a write waits for another process's write to
-// finish before giving up with a "locked" error.
-const busyTimeout = 5 * time.Second
+// conn is the database handle, read under mu since a replaced file swaps it.
+func (s *Store) conn() *sql.DB {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.db
+}
 
-// dsn builds the connection string: WAL so readers never block the writer, a
-// busy timeout so concurrent writers wait instead of failing at once, foreign
-// keys on, and write transactions that take the lock up front (no deadlock
-// when two read-then-write transactions race).
-func dsn(path string, readOnly bool) string {
-	q := url.Values{}
-	q.Set("_busy_timeout", strconv.Itoa(int(busyTimeout/time.Millisecond)))
-	q.Set("_foreign_keys", "on")
-	if readOnly {
-		q.Set("mode", "ro")
-	} else {
-		q.Set("_journal_mode", "WAL")
-		q.Set("_synchronous", "NORMAL")
-		q.Set("_txlock", "immediate")
+// writable returns the *ReadOnlyError every write gives on a read-only
+// database, so the caller learns why instead of SQLite's "attempt to write
+// a readonly database".
+func (s *Store) writable() error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.roErr != nil {
+		return s.roErr
 	}
-	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	return nil
 }
 
 // createIfMissing creates an empty file with owner-only permissions, so the
@@ -94,38 +164,45 @@ func createIfMissing(path string) error {
 }
 
 // inspect checks, without writing anything, that path is empty or a flowgate
-// database this binary understands.
-func inspect(path string) error {
+// database this binary understands, and returns its schema version.
+func inspect(path string, a access) (int, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", path, err)
+		return 0, fmt.Errorf("open database %s: %w", path, err)
 	}
 	header := make([]byte, len(sqliteMagic))
 	n, err := io.ReadFull(f, header)
 	f.Close()
 	if n == 0 && (err == io.EOF || err == io.ErrUnexpectedEOF) {
-		return nil // a new, empty file
+		return 0, nil // a new, empty file
 	}
 	if err != nil || !bytes.Equal(header, sqliteMagic) {
-		return fmt.Errorf("%s is not a flowgate database (not an SQLite file); it was left untouched", path)
+		return 0, fmt.Errorf("%s is not a flowgate database (not an SQLite file); it was left untouched", path)
 	}
-	db, err := sql.Open("sqlite3", dsn(path, true))
+	if a == readWrite {
+		a = readOnly // look before writing anything
+	}
+	db, err := sql.Open("sqlite3", dsn(path, a))
 	if err != nil {
-		return fmt.Errorf("open %s: %w", path, err)
+		return 0, fmt.Errorf("open %s: %w", path, err)
 	}
 	defer db.Close()
 	var appID, version, tables int
 	err = db.QueryRow(`SELECT (SELECT application_id FROM pragma_application_id),
 		(SELECT user_version FROM pragma_user_version),
 		(SELECT count(*) FROM sqlite_schema)`).Scan(&appID, &version, &tables)
+	if err != nil && a == readOnly && whyNotWritable(path) != "" {
+		return 0, fmt.Errorf("database %[1]s is read-only and %[1]s-wal holds changes not yet merged into it, which SQLite cannot read here (%[2]v); "+
+			"refusing settings that would miss them: open it once where it can be written (any flowgate command merges them)", path, err)
+	}
 	if err != nil {
-		return fmt.Errorf("%s is not a flowgate database (%v); it was left untouched", path, err)
+		return 0, fmt.Errorf("%s is not a flowgate database (%v); it was left untouched", path, err)
 	}
 	if appID != applicationID && (tables > 0 || version != 0) {
-		return fmt.Errorf("%s is not a flowgate database (it is another program's SQLite file); it was left untouched", path)
+		return 0, fmt.Errorf("%s is not a flowgate database (it is another program's SQLite file); it was left untouched", path)
 	}
 	if latest := len(migrations); version > latest {
-		return fmt.Errorf("%s has schema version %d but this flowgate only knows up to %d: upgrade flowgate; the file was left untouched", path, version, latest)
+		return 0, fmt.Errorf("%s has schema version %d but this flowgate only knows up to %d: upgrade flowgate; the file was left untouched", path, version, latest)
 	}
-	return nil
+	return version, nil
 }

@@ -21,7 +21,7 @@ type Snapshot struct {
 // the token change committed with it. The transaction is deferred (a plain
 // BEGIN), so it takes no write lock and never holds up an editor's save.
 func (s *Store) ReadSnapshot(ctx context.Context) (Snapshot, error) {
-	conn, err := s.db.Conn(ctx)
+	conn, err := s.conn().Conn(ctx)
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("%s: read snapshot: %w", s.path, err)
 	}

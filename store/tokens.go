@@ -53,6 +53,9 @@ func (s *Store) CreateToken(ctx context.Context, nt NewToken) (secret string, to
 	if err := validateNewToken(nt); err != nil {
 		return "", Token{}, err
 	}
+	if err := s.writable(); err != nil {
+		return "", Token{}, err
+	}
 	if secret, err = model.GenerateToken(nt.Kind, tokenRandom); err != nil {
 		return "", Token{}, err
 	}
@@ -73,7 +76,7 @@ func (s *Store) CreateToken(ctx context.Context, nt NewToken) (secret string, to
 		e := nt.ExpiresAt.UTC()
 		tok.ExpiresAt = &e
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO tokens (id, name, kind, user_id, prefix, hash, created_at, expires_at)
+	_, err = s.conn().ExecContext(ctx, `INSERT INTO tokens (id, name, kind, user_id, prefix, hash, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, nt.Name, nt.Kind, nt.UserID, tok.Prefix, hash[:], formatTime(at), expires)
 	if isBusy(err) {
 		return "", Token{}, fmt.Errorf("database %s is locked by another process (waited %s); nothing was written", s.path, busyTimeout)
@@ -119,7 +122,7 @@ func validateNewToken(nt NewToken) error {
 // ListTokens returns every token, revoked and expired ones included, oldest
 // first, each with the time of its most recent logged call.
 func (s *Store) ListTokens(ctx context.Context) ([]Token, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT t.id, t.name, t.kind, t.user_id, t.prefix, t.created_at,
+	rows, err := s.conn().QueryContext(ctx, `SELECT t.id, t.name, t.kind, t.user_id, t.prefix, t.created_at,
 		t.expires_at, t.revoked_at,
 		(SELECT c.at FROM calls c WHERE c.token_id = t.id ORDER BY c.id DESC LIMIT 1)
 		FROM tokens t ORDER BY t.created_at, t.id`)
@@ -155,7 +158,10 @@ func (s *Store) ListTokens(ctx context.Context) ([]Token, error) {
 // keeps its first revocation time. An unknown id is an error wrapping
 // ErrNotFound.
 func (s *Store) RevokeToken(ctx context.Context, id string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`,
+	if err := s.writable(); err != nil {
+		return err
+	}
+	res, err := s.conn().ExecContext(ctx, `UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`,
 		formatTime(now()), id)
 	if isBusy(err) {
 		return fmt.Errorf("database %s is locked by another process (waited %s); nothing was written", s.path, busyTimeout)

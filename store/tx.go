@@ -39,7 +39,10 @@ func (s *Store) InTx(ctx context.Context, src Source, fn func(tx *Tx) error) err
 	default:
 		return fmt.Errorf("invalid change source %q", src)
 	}
-	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err := s.writable(); err != nil {
+		return err
+	}
+	sqlTx, err := s.conn().BeginTx(ctx, nil)
 	if isBusy(err) {
 		return fmt.Errorf("database %s is locked by another process (waited %s); nothing was written", s.path, busyTimeout)
 	}
@@ -61,7 +64,7 @@ func (s *Store) InTx(ctx context.Context, src Source, fn func(tx *Tx) error) err
 // made elsewhere without re-reading everything.
 func (s *Store) Generation(ctx context.Context) (int64, error) {
 	var g int64
-	if err := s.db.QueryRowContext(ctx, "SELECT generation FROM meta").Scan(&g); err != nil {
+	if err := s.conn().QueryRowContext(ctx, "SELECT generation FROM meta").Scan(&g); err != nil {
 		return 0, fmt.Errorf("%s: read generation: %w", s.path, err)
 	}
 	return g, nil

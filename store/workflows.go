@@ -22,7 +22,7 @@ const workflowColumns = `id, name, public, auth, ignore_privacy_rules, method, d
 
 // ListWorkflows returns every workflow ordered by name, ignoring case.
 func (s *Store) ListWorkflows(ctx context.Context) ([]model.Workflow, error) {
-	ws, err := listWorkflows(ctx, s.db)
+	ws, err := listWorkflows(ctx, s.conn())
 	if err != nil {
 		return nil, fmt.Errorf("%s: list workflows: %w", s.path, err)
 	}
@@ -32,7 +32,7 @@ func (s *Store) ListWorkflows(ctx context.Context) ([]model.Workflow, error) {
 // GetWorkflow returns the workflow with that name (ignoring case), or an
 // error wrapping ErrNotFound.
 func (s *Store) GetWorkflow(ctx context.Context, name string) (model.Workflow, error) {
-	return getWorkflow(ctx, s.db, name)
+	return getWorkflow(ctx, s.conn(), name)
 }
 
 // CreateWorkflow adds a new workflow in its own transaction.

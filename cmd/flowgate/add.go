@@ -29,7 +29,7 @@ func runAdd(cmd *cobra.Command, args []string) error {
 	if _, err := applySettingFlags(cmd, &w); err != nil {
 		return err
 	}
-	s, err := openStore(cmd)
+	s, err := createStore(cmd)
 	if err != nil {
 		return err
 	}

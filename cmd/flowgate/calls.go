@@ -44,7 +44,7 @@ func runCalls(cmd *cobra.Command, _ []string) error {
 	if looksLikeSecret(f.TokenID) {
 		return fail(2, "--token takes a token id (tok_...), not the secret: see `flowgate token list`")
 	}
-	s, err := openStore(cmd)
+	s, err := openExistingStore(cmd)
 	if err != nil {
 		return err
 	}

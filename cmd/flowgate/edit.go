@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"time"
 
@@ -28,8 +30,10 @@ func addDemoFlag(cmd *cobra.Command) {
 }
 
 // runRoot is `flowgate` with no command: the editor when a person is at a
-// terminal, the list otherwise, so scripts that ran `flowgate` keep
-// getting text they can read.
+// terminal (it creates the database on a fresh clone), the list otherwise,
+// so scripts that ran `flowgate` keep getting text they can read. Without a
+// terminal and without a database it explains how to start, creating
+// nothing; with --json a missing database is an error, as for `list`.
 func runRoot(cmd *cobra.Command, args []string) error {
 	if err := fillDemoIfAsked(cmd); err != nil {
 		return err
@@ -37,8 +41,22 @@ func runRoot(cmd *cobra.Command, args []string) error {
 	if !jsonFlag(cmd) && interactive(cmd) {
 		return runEditor(cmd)
 	}
+	if _, err := os.Stat(dbPath(cmd)); errors.Is(err, fs.ErrNotExist) && !jsonFlag(cmd) {
+		fmt.Fprintf(cmd.OutOrStdout(), gettingStarted, dbPath(cmd))
+		return nil
+	}
 	return runList(cmd, args)
 }
+
+// gettingStarted is what `flowgate` prints outside a terminal before any
+// settings exist.
+const gettingStarted = `No flowgate database at %s yet. To start:
+  flowgate                   in a terminal: the full-screen editor (creates the database)
+  flowgate --demo            a sample app to try everything on
+  flowgate add NAME          create a workflow (see flowgate add --help)
+  flowgate import PATH       migrate from a Bubble app export or /api/1.1/meta output
+Use --db PATH or $FLOWGATE_DB for a database elsewhere.
+`
 
 func runEdit(cmd *cobra.Command, _ []string) error {
 	if !interactive(cmd) {
@@ -51,7 +69,7 @@ func runEdit(cmd *cobra.Command, _ []string) error {
 }
 
 func runEditor(cmd *cobra.Command) error {
-	s, err := openStore(cmd)
+	s, err := createStore(cmd)
 	if err != nil {
 		return err
 	}
@@ -68,7 +86,7 @@ func fillDemoIfAsked(cmd *cobra.Command) error {
 	if demo, _ := cmd.Flags().GetBool("demo"); !demo {
 		return nil
 	}
-	s, err := openStore(cmd)
+	s, err := createStore(cmd)
 	if err != nil {
 		return err
 	}

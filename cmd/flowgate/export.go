@@ -32,7 +32,7 @@ func runExport(cmd *cobra.Command, _ []string) error {
 	if encode == nil {
 		return fail(2, "--format: invalid value %q: use flowgate or meta", format)
 	}
-	s, err := openStore(cmd)
+	s, err := openExistingStore(cmd)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ type changeJSON struct {
 }
 
 func runHistory(cmd *cobra.Command, args []string) error {
-	s, err := openStore(cmd)
+	s, err := openExistingStore(cmd)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -24,8 +23,7 @@ type importOptions struct {
 }
 
 func importWorkflows(cmd *cobra.Command, items []importer.Item, opts importOptions) error {
-	path, _ := cmd.Flags().GetString("db")
-	return importInto(cmd.Context(), path, items, opts, cmd.OutOrStdout())
+	return importInto(cmd.Context(), dbPath(cmd), items, opts, cmd.OutOrStdout())
 }
 
 // importInto plans, proves and writes items into the database at path. The
@@ -67,10 +65,10 @@ func importInto(ctx context.Context, path string, items []importer.Item, opts im
 // readExisting lists the stored workflows for a dry run; a database that
 // does not exist yet is empty, and stays uncreated.
 func readExisting(ctx context.Context, path string) ([]model.Workflow, error) {
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+	s, err := store.OpenExisting(path)
+	if errors.Is(err, store.ErrNoDatabase) {
 		return nil, nil
 	}
-	s, err := store.Open(path)
 	if err != nil {
 		return nil, fail(2, "%v", err)
 	}

@@ -20,7 +20,7 @@ func newListCmd() *cobra.Command {
 }
 
 func runList(cmd *cobra.Command, _ []string) error {
-	s, err := openStore(cmd)
+	s, err := openExistingStore(cmd)
 	if err != nil {
 		return err
 	}

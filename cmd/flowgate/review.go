@@ -42,7 +42,7 @@ func runReview(cmd *cobra.Command, _ []string) error {
 			return fail(2, "--fail-on: %v", err)
 		}
 	}
-	s, err := openStore(cmd)
+	s, err := openExistingStore(cmd)
 	if err != nil {
 		return err
 	}

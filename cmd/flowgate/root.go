@@ -46,32 +46,46 @@ func newRootCmd() *cobra.Command {
 	return root
 }
 
-// openStore opens the database named by --db.
-func openStore(cmd *cobra.Command) (*store.Store, error) {
-	path, err := cmd.Flags().GetString("db")
-	if err != nil {
-		return nil, err
-	}
-	s, err := store.Open(path)
+// Every command opens --db through one of two helpers: createStore for the
+// commands that create settings (add, import, token create, the editor,
+// --demo), which may create the file; openExistingStore for all others,
+// which refuse a missing path, since a typo would otherwise read as an
+// empty database (and pass a review gate, or export nothing over a backup).
+
+// createStore opens --db for writing, creating the file when missing.
+func createStore(cmd *cobra.Command) (*store.Store, error) {
+	s, err := store.Open(dbPath(cmd))
 	if err != nil {
 		return nil, fail(2, "%v", err)
 	}
 	return s, nil
 }
 
-// openExistingStore opens --db for commands that must not create an empty
-// database: the runtime commands (a checker started on a mistyped path would
-// otherwise deny everything with no hint why) and those acting on one named
-// workflow, which cannot exist in a database that does not.
+// openExistingStore opens --db, which must exist; nothing is created. A
+// database this process cannot write opens read-only: reading commands
+// work, and writes fail saying why.
 func openExistingStore(cmd *cobra.Command) (*store.Store, error) {
-	path, _ := cmd.Flags().GetString("db")
-	if _, err := os.Stat(path); err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fail(2, "database %s does not exist (pass --db, or create workflows with `flowgate add`)", path)
-		}
-		return nil, fail(2, "database %s: %v", path, err)
+	path := dbPath(cmd)
+	s, err := store.OpenExisting(path)
+	if errors.Is(err, store.ErrNoDatabase) {
+		return nil, missingDatabase(path)
 	}
-	return openStore(cmd)
+	if err != nil {
+		return nil, fail(2, "%v", err)
+	}
+	return s, nil
+}
+
+// missingDatabase is the error for a --db path with no file, saying how to
+// create one.
+func missingDatabase(path string) error {
+	return fail(2, "database %s does not exist (create it with `flowgate add`, `flowgate import` or `flowgate --demo`)", path)
+}
+
+// dbPath is the --db flag (default $FLOWGATE_DB, else ./flowgate.db).
+func dbPath(cmd *cobra.Command) string {
+	path, _ := cmd.Flags().GetString("db")
+	return path
 }
 
 // openWorkflow opens the existing database and loads the named workflow:

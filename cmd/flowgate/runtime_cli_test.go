@@ -161,7 +161,13 @@ type server struct {
 // "listening" line.
 func startServe(t *testing.T, db string, args ...string) *server {
 	t.Helper()
-	cmd := exec.Command(flowgateBin, append([]string{"--db", db, "serve", "--listen", "127.0.0.1:0"}, args...)...)
+	return startServeCmd(t, exec.Command(flowgateBin, append([]string{"--db", db, "serve", "--listen", "127.0.0.1:0"}, args...)...))
+}
+
+// startServeCmd starts a prepared serve command (run as another user, say)
+// and waits for its "listening" line.
+func startServeCmd(t *testing.T, cmd *exec.Cmd) *server {
+	t.Helper()
 	cmd.Env = append(os.Environ(), "FLOWGATE_DB=")
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)

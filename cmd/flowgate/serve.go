@@ -88,7 +88,12 @@ func runServe(cmd *cobra.Command, _ []string) error {
 			ForwardAuthorization: forwardAuthz, ResponseHeaderTimeout: timeout})
 	}
 	calls := checker.NewCallLog(s, logger, checker.DefaultCallQueue)
-	c := checker.New(checker.Options{AllowQueryToken: !noQuery, Logger: logger, AccessLog: logOut, Calls: calls})
+	opts := checker.Options{AllowQueryToken: !noQuery, Logger: logger, AccessLog: logOut, Calls: calls}
+	if s.ReadOnly() {
+		opts.Calls = nil
+		logger.Warn("database is read-only: call log disabled", "db", s.Path())
+	}
+	c := checker.New(opts)
 	if err := c.Load(cmd.Context(), s); err != nil {
 		return fail(2, "cannot start: %v", err)
 	}

@@ -65,7 +65,7 @@ func runTokenCreate(cmd *cobra.Command, _ []string) error {
 		at := time.Now().Add(d).UTC()
 		nt.ExpiresAt = &at
 	}
-	s, err := openStore(cmd)
+	s, err := createStore(cmd)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ type tokenJSON struct {
 }
 
 func runTokenList(cmd *cobra.Command, _ []string) error {
-	s, err := openStore(cmd)
+	s, err := openExistingStore(cmd)
 	if err != nil {
 		return err
 	}
@@ -175,7 +175,7 @@ func newTokenRevokeCmd() *cobra.Command {
 				// Never echo a secret into an error message or a terminal log.
 				return fail(2, "that is a token secret, not a token id: use the id (tok_...) shown by `flowgate token list`")
 			}
-			s, err := openStore(cmd)
+			s, err := openExistingStore(cmd)
 			if err != nil {
 				return err
 			}

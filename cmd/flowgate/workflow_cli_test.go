@@ -178,7 +178,7 @@ func TestDatabaseErrorsNameThePath(t *testing.T) {
 	for _, args := range [][]string{{"show", "x"}, {"set", "x", "--public"}, {"rm", "x"}, {"decide", "x"}, {"check", "x"}} {
 		r = runCLI(t, missing, args...)
 		assert.Equal(t, 2, r.Code, "%v", args)
-		assert.Equal(t, "flowgate: database "+missing+" does not exist (pass --db, or create workflows with `flowgate add`)\n", r.Stderr, "%v", args)
+		assert.Equal(t, "flowgate: database "+missing+" does not exist (create it with `flowgate add`, `flowgate import` or `flowgate --demo`)\n", r.Stderr, "%v", args)
 		assert.NoFileExists(t, missing, "a command on one workflow never creates a database")
 	}
 
