@@ -33,6 +33,8 @@ type Store struct {
 	// file is opened.
 	closed bool
 	oldWAL *fileID
+	// shut is set by Close: the store is never reopened after it.
+	shut bool
 }
 
 // applicationID marks a SQLite file as flowgate's ("FGAT"), so that Open can
@@ -126,7 +128,7 @@ func (s *Store) ReadOnly() bool {
 func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.closed = true
+	s.closed, s.shut = true, true
 	return s.db.Close()
 }
 

@@ -58,6 +58,9 @@ func (s *Store) ReopenIfReplaced(_ context.Context) (bool, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.shut {
+		return false, fmt.Errorf("database %s: the store is closed", s.path)
+	}
 	if !s.closed {
 		if s.access == readWrite {
 			// While our connections are open, PATH-wal is the old file's.

@@ -109,6 +109,16 @@ func TestReopenWaitsWhileAnotherProcessHoldsTheOldWAL(t *testing.T) {
 	assert.Equal(t, []string{"kept"}, names(t, s))
 }
 
+func TestAClosedStoreIsNeverReopened(t *testing.T) {
+	s, path, backup := backupWithOneWorkflow(t)
+	require.NoError(t, s.Close())
+	restore(t, backup, path)
+	_, err := s.ReopenIfReplaced(ctx)
+	assert.ErrorContains(t, err, "the store is closed")
+	_, err = s.ListWorkflows(ctx)
+	assert.Error(t, err)
+}
+
 func TestOpenExistingNeverCreates(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "typo.db")

@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -50,18 +52,34 @@ func runCLIIn(t *testing.T, dir, db string, args ...string) cliResult {
 	t.Helper()
 	cmd := exec.Command(flowgateBin, append([]string{"--db", db}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "FLOWGATE_DB=", "NO_COLOR=1")
+	return runCmd(t, cmd, "")
+}
+
+// commandLimit ends a command that never exits (a `serve` that should have
+// refused to start), so that a regression fails instead of hanging.
+const commandLimit = 2 * time.Minute
+
+// runCmd runs a prepared command with stdin and returns what it printed
+// and its exit code (-1 if it had to be killed). Unless the caller set
+// cmd.Env, $FLOWGATE_DB is cleared, so only --db names the database.
+func runCmd(t *testing.T, cmd *exec.Cmd, stdin string) cliResult {
+	t.Helper()
+	if cmd.Env == nil {
+		cmd.Env = append(os.Environ(), "FLOWGATE_DB=", "NO_COLOR=1")
+	}
+	cmd.Stdin = strings.NewReader(stdin)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
+	require.NoError(t, cmd.Start())
+	limit := time.AfterFunc(commandLimit, func() { cmd.Process.Kill() })
+	err := cmd.Wait()
+	limit.Stop()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
-		code = exit.ExitCode()
-	} else {
-		require.NoError(t, err)
+		return cliResult{stdout.String(), stderr.String(), exit.ExitCode()}
 	}
-	return cliResult{stdout.String(), stderr.String(), code}
+	require.NoError(t, err)
+	return cliResult{stdout.String(), stderr.String(), 0}
 }
 
 // mustRun runs the binary and fails the test unless it exits 0.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,15 +18,7 @@ func runWithEnvDB(t *testing.T, dir, db string, args ...string) cliResult {
 	cmd := exec.Command(flowgateBin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "FLOWGATE_DB="+db, "NO_COLOR=1")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return cliResult{stdout.String(), stderr.String(), exit.ExitCode()}
-	}
-	require.NoError(t, err)
-	return cliResult{stdout.String(), stderr.String(), 0}
+	return runCmd(t, cmd, "")
 }
 
 // dirEntries lists the names in dir, to show that nothing was created.

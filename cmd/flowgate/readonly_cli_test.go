@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,22 +36,6 @@ func asNobody(t *testing.T, dir string) *syscall.Credential {
 	return &syscall.Credential{Uid: nobodyUID, Gid: nobodyUID}
 }
 
-// runCmd runs a prepared command and returns what it printed and its exit code.
-func runCmd(t *testing.T, cmd *exec.Cmd, stdin string) cliResult {
-	t.Helper()
-	cmd.Env = append(os.Environ(), "FLOWGATE_DB=", "NO_COLOR=1")
-	cmd.Stdin = strings.NewReader(stdin)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return cliResult{stdout.String(), stderr.String(), exit.ExitCode()}
-	}
-	require.NoError(t, err)
-	return cliResult{stdout.String(), stderr.String(), 0}
-}
-
 // runAs runs the binary on db as the given user.
 func runAs(t *testing.T, cred *syscall.Credential, db string, args ...string) cliResult {
 	t.Helper()
@@ -79,6 +61,15 @@ func newReadOnlyFixture(t *testing.T) readOnlyFixture {
 	decodeJSON(t, mustRun(t, f.db, "token", "list", "--json"), &toks)
 	f.tokenID = toks[0].ID
 	return f
+}
+
+// lockDown gives the database file mode and makes its folder read-only
+// (0555) for the rest of the test.
+func (f readOnlyFixture) lockDown(t *testing.T, mode os.FileMode) {
+	t.Helper()
+	require.NoError(t, os.Chmod(f.db, mode))
+	require.NoError(t, os.Chmod(f.dir, 0o555))
+	t.Cleanup(func() { os.Chmod(f.dir, 0o755) })
 }
 
 // readingCommands are the commands that must work on a read-only database.
@@ -117,9 +108,7 @@ func (f readOnlyFixture) assertReadOnlyBehaviour(t *testing.T, run func(args ...
 func TestReadOnlyFileOfAnotherUserIsReadAndNeverWritten(t *testing.T) {
 	f := newReadOnlyFixture(t)
 	nobody := asNobody(t, f.dir)
-	require.NoError(t, os.Chmod(f.db, 0o444))
-	require.NoError(t, os.Chmod(f.dir, 0o555))
-	t.Cleanup(func() { os.Chmod(f.dir, 0o755) })
+	f.lockDown(t, 0o444)
 	before := fileBytes(t, f.db)
 
 	f.assertReadOnlyBehaviour(t, func(args ...string) cliResult { return runAs(t, nobody, f.db, args...) },
@@ -132,8 +121,7 @@ func TestDatabaseInAReadOnlyDirectoryIsReadAndNeverWritten(t *testing.T) {
 	f := newReadOnlyFixture(t)
 	nobody := asNobody(t, f.dir)
 	require.NoError(t, os.Chown(f.db, nobodyUID, nobodyUID))
-	require.NoError(t, os.Chmod(f.dir, 0o555))
-	t.Cleanup(func() { os.Chmod(f.dir, 0o755) })
+	f.lockDown(t, 0o600)
 
 	f.assertReadOnlyBehaviour(t, func(args ...string) cliResult { return runAs(t, nobody, f.db, args...) },
 		"SQLite must create "+f.db+"-wal and "+f.db+"-shm beside it and the directory is not writable")
@@ -220,9 +208,7 @@ func TestLeftoverWALOnAReadOnlyFileSystemIsReadOrRefused(t *testing.T) {
 func TestServeWorksOnAReadOnlyDatabaseWithoutACallLog(t *testing.T) {
 	f := newReadOnlyFixture(t)
 	nobody := asNobody(t, f.dir)
-	require.NoError(t, os.Chmod(f.db, 0o444))
-	require.NoError(t, os.Chmod(f.dir, 0o555))
-	t.Cleanup(func() { os.Chmod(f.dir, 0o755) })
+	f.lockDown(t, 0o444)
 
 	cmd := exec.Command(flowgateBin, "--db", f.db, "serve", "--listen", "127.0.0.1:0")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: nobody}
