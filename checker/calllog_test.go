@@ -73,12 +73,19 @@ func TestCallsAreLoggedWithoutTokens(t *testing.T) {
 // blockingRecorder holds every write until released.
 type blockingRecorder struct {
 	release chan struct{}
-	mu      sync.Mutex
-	got     int
-	fail    bool
+	// entered, when set, is closed as the first batch arrives, so a test
+	// knows the writer is stuck inside RecordCalls.
+	entered   chan struct{}
+	enterOnce sync.Once
+	mu        sync.Mutex
+	got       int
+	fail      bool
 }
 
 func (b *blockingRecorder) RecordCalls(ctx context.Context, calls []store.Call) error {
+	if b.entered != nil {
+		b.enterOnce.Do(func() { close(b.entered) })
+	}
 	<-b.release
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -90,23 +97,28 @@ func (b *blockingRecorder) RecordCalls(ctx context.Context, calls []store.Call) 
 }
 
 func TestCallLogNeverBlocksAndCountsDrops(t *testing.T) {
-	rec := &blockingRecorder{release: make(chan struct{})}
+	rec := &blockingRecorder{release: make(chan struct{}), entered: make(chan struct{})}
 	var logs syncBuffer
 	l := NewCallLog(rec, slog.New(slog.NewTextHandler(&logs, nil)), 4)
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { l.Run(runCtx); close(done) }()
 
-	// With the writer stuck, at most the queue plus the batch in hand fit;
-	// the rest is dropped at once rather than blocking.
-	added := 0
+	// Get the writer stuck inside a write first: while it lingers for a
+	// batch it would still be taking calls off the queue.
+	require.True(t, l.Add(store.Call{Workflow: "w", Status: 200}))
+	<-rec.entered
+
+	// With the writer stuck, only the queue's 4 places are left; the rest
+	// is dropped at once rather than blocking.
+	added := 1
 	for i := 0; i < 50; i++ {
 		if l.Add(store.Call{Workflow: "w", Status: 200}) {
 			added++
 		}
 	}
-	assert.LessOrEqual(t, added, 5)
-	assert.Equal(t, uint64(50-added), l.Dropped())
+	assert.Equal(t, 5, added)
+	assert.Equal(t, uint64(51-added), l.Dropped())
 	close(rec.release)
 	stop()
 	<-done
