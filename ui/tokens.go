@@ -116,17 +116,6 @@ func shortDate(t *time.Time, dash string) string {
 	return t.Local().Format(dateLayout)
 }
 
-// tokenStatus says whether a token can still be used.
-func tokenStatus(t store.Token, now time.Time) string {
-	switch {
-	case t.RevokedAt != nil:
-		return "revoked"
-	case t.ExpiresAt != nil && !t.ExpiresAt.After(now):
-		return "expired"
-	}
-	return "active"
-}
-
 func (p *tokensPage) set(tokens []store.Token) {
 	p.tokens = tokens
 	now := p.now()
@@ -137,7 +126,7 @@ func (p *tokensPage) set(tokens []store.Token) {
 			user = "—"
 		}
 		rows[i] = []string{t.Name, string(t.Kind), user, t.Prefix, shortDate(&t.CreatedAt, ""),
-			shortDate(t.LastUsedAt, "never"), shortDate(t.ExpiresAt, "never"), tokenStatus(t, now)}
+			shortDate(t.LastUsedAt, "never"), shortDate(t.ExpiresAt, "never"), model.TokenStatus(t.ExpiresAt, t.RevokedAt, now).String()}
 	}
 	p.grid.setRows(rows)
 }

@@ -43,14 +43,11 @@ func runCheck(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	defer s.Close()
-	if method == "" {
-		method = string(w.Method)
-	}
 	c := checker.New(checker.Options{})
 	if err := c.Load(cmd.Context(), s); err != nil {
 		return dbError(err)
 	}
-	req := checker.Request{Method: method, Path: "/api/1.1/wf/" + w.Name}
+	req := checker.Request{Method: methodOrDefault(method, w), Path: "/api/1.1/wf/" + w.Name}
 	if cmd.Flags().Changed("token") {
 		// The same header parsing as a live call, so an empty or spaced
 		// token is malformed here exactly as it would be there.

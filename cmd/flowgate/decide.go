@@ -23,17 +23,11 @@ func newDecideCmd() *cobra.Command {
 	return cmd
 }
 
-// credentialKinds are the --as values, named as model.CredentialKind prints.
-var credentialKinds = map[string]model.CredentialKind{
-	"none": model.CredentialNone, "malformed": model.CredentialMalformed, "invalid": model.CredentialInvalid,
-	"user": model.CredentialUser, "admin": model.CredentialAdmin,
-}
-
 func runDecide(cmd *cobra.Command, args []string) error {
 	as, _ := cmd.Flags().GetString("as")
-	kind, ok := credentialKinds[as]
-	if !ok {
-		return fail(2, "--as: invalid credential %q: use none, user or admin", as)
+	kind, err := model.ParseCredentialKind(as)
+	if err != nil {
+		return fail(2, "--as: %v", err)
 	}
 	method, err := methodFlag(cmd)
 	if err != nil {
@@ -44,10 +38,7 @@ func runDecide(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	defer s.Close()
-	if method == "" {
-		method = string(w.Method)
-	}
-	return printDecision(cmd, model.Decide(&w, model.Credential{Kind: kind}, method))
+	return printDecision(cmd, model.Decide(&w, model.Credential{Kind: kind}, methodOrDefault(method, w)))
 }
 
 // methodFlag reads --method: any HTTP method may be asked about (a PUT gets

@@ -9,6 +9,7 @@ import (
 
 	"flowgate/importer"
 	"flowgate/model"
+	"flowgate/store"
 )
 
 func newExportCmd() *cobra.Command {
@@ -32,14 +33,9 @@ func runExport(cmd *cobra.Command, _ []string) error {
 	if encode == nil {
 		return fail(2, "--format: invalid value %q: use flowgate or meta", format)
 	}
-	s, err := openExistingStore(cmd)
+	ws, err := readList(cmd, (*store.Store).ListWorkflows)
 	if err != nil {
 		return err
-	}
-	defer s.Close()
-	ws, err := s.ListWorkflows(cmd.Context())
-	if err != nil {
-		return dbError(err)
 	}
 	data, err := encode(ws)
 	if err != nil {

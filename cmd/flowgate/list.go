@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"flowgate/model"
+	"flowgate/store"
 )
 
 func newListCmd() *cobra.Command {
@@ -20,14 +21,9 @@ func newListCmd() *cobra.Command {
 }
 
 func runList(cmd *cobra.Command, _ []string) error {
-	s, err := openExistingStore(cmd)
+	ws, err := readList(cmd, (*store.Store).ListWorkflows)
 	if err != nil {
 		return err
-	}
-	defer s.Close()
-	ws, err := s.ListWorkflows(cmd.Context())
-	if err != nil {
-		return dbError(err)
 	}
 	out := cmd.OutOrStdout()
 	if jsonFlag(cmd) {

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"flowgate/model"
+	"flowgate/store"
 )
 
 func newReviewCmd() *cobra.Command {
@@ -42,14 +43,9 @@ func runReview(cmd *cobra.Command, _ []string) error {
 			return fail(2, "--fail-on: %v", err)
 		}
 	}
-	s, err := openExistingStore(cmd)
+	ws, err := readList(cmd, (*store.Store).ListWorkflows)
 	if err != nil {
 		return err
-	}
-	defer s.Close()
-	ws, err := s.ListWorkflows(cmd.Context())
-	if err != nil {
-		return dbError(err)
 	}
 	counts, findings := model.CountExposures(ws), model.Review(ws)
 

@@ -113,14 +113,9 @@ type tokenJSON struct {
 }
 
 func runTokenList(cmd *cobra.Command, _ []string) error {
-	s, err := openExistingStore(cmd)
+	toks, err := readList(cmd, (*store.Store).ListTokens)
 	if err != nil {
 		return err
-	}
-	defer s.Close()
-	toks, err := s.ListTokens(cmd.Context())
-	if err != nil {
-		return dbError(err)
 	}
 	out := cmd.OutOrStdout()
 	if jsonFlag(cmd) {
@@ -140,7 +135,9 @@ func runTokenList(cmd *cobra.Command, _ []string) error {
 	fmt.Fprintln(tw, "ID\tNAME\tKIND\tUSER\tPREFIX\tCREATED\tEXPIRES\tLAST USED\tREVOKED")
 	for _, t := range toks {
 		expires := timeOrDash(t.ExpiresAt, "never")
-		if t.ExpiresAt != nil && !now.Before(*t.ExpiresAt) {
+		// The EXPIRES column says whether the expiry has passed, revoked
+		// or not (REVOKED says that), so revocation is not asked here.
+		if model.TokenStatus(t.ExpiresAt, nil, now) == model.TokenExpired {
 			expires += " (expired)"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s…\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Kind, orDash(t.UserID), t.Prefix,
