@@ -194,7 +194,7 @@ func assertDenial(t *testing.T, r response, tokenPresented bool, where string) {
 		assert.Empty(t, challenge, where)
 	}
 	if r.status == 405 {
-		assert.Contains(t, []string{"POST", "GET"}, r.header.Get("Allow"), where)
+		assert.Contains(t, []string{"POST", "GET", "GET, HEAD"}, r.header.Get("Allow"), where)
 	}
 	assert.NotContains(t, r.body, "fga_", where)
 	assert.NotContains(t, r.body, "fgu_", where)
