@@ -21,9 +21,6 @@ const (
 	TokenPresented
 )
 
-// queryTokenKey is the query parameter Bubble accepts a token in.
-const queryTokenKey = "api_token"
-
 // ExtractToken reads the credentials of a request from its Authorization
 // header values and its raw query, following RFC 6750: a bearer token in
 // exactly one Authorization header (scheme case-insensitive), or, when
