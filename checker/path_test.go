@@ -1,9 +1,11 @@
 package checker
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -89,6 +91,68 @@ func FuzzParseWorkflowPath(f *testing.F) {
 		}
 		if strings.Contains(path, "%") || strings.Contains(path, "//") || strings.Contains(path, "..") {
 			t.Fatalf("accepted a non-canonical path %q", path)
+		}
+	})
+}
+
+func TestParseFilePathDecodesOnceAndRefusesAmbiguousSpellings(t *testing.T) {
+	for escaped, want := range map[string]string{
+		"/fileupload/report.pdf":                   "/fileupload/report.pdf",
+		"/fileupload/a%20b.pdf":                    "/fileupload/a b.pdf",
+		"/fileupload/%E2%82%AC.txt":                "/fileupload/€.txt",
+		"/fileupload/%2e%2e%2ex":                   "/fileupload/...x",
+		"/fileupload/dir/":                         "/fileupload/dir/",
+		"/fileupload":                              "/fileupload",
+		"/fileupload/report%5B1%5D.pdf":            "/fileupload/report[1].pdf",
+		"/fileupload/a;b":                          "/fileupload/a;b",
+		"/fileupload/..a/b.":                       "/fileupload/..a/b.",
+		"/fileupload/" + strings.Repeat("a", 1012): "/fileupload/" + strings.Repeat("a", 1012),
+	} {
+		got, ok := ParseFilePath(escaped)
+		assert.True(t, ok, escaped)
+		assert.Equal(t, want, got, escaped)
+	}
+	for _, escaped := range []string{
+		"", "fileupload/a", "/fileupload//a", "//fileupload/a", "/fileupload/./a", "/fileupload/../a",
+		"/fileupload/..", "/fileupload/.", "/fileupload/%2e%2e/a", "/fileupload/%2E/a", "/fileupload/..;/a",
+		"/fileupload/.;x/a", "/fileupload/a%2Fb", "/fileupload/a%2fb", "/fileupload/a%252Fb", "/fileupload/a%25",
+		"/fileupload/a%", "/fileupload/a%4", "/fileupload/a%zz", "/fileupload/a%00", "/fileupload/a%0A",
+		"/fileupload/a%7F", "/fileupload/a\\..\\b", "/fileupload/a%5C..%5Cb", "/fileupload/%FF",
+		"/fileupload/%C0%AF", "/fileupload/" + strings.Repeat("a", 1013), "/fileupload/" + strings.Repeat("%61", 1013),
+	} {
+		_, ok := ParseFilePath(escaped)
+		assert.False(t, ok, escaped)
+	}
+}
+
+func TestParseFilePathDoesNotAllocateWithoutEscapes(t *testing.T) {
+	assert.Zero(t, testing.AllocsPerRun(100, func() { ParseFilePath("/fileupload/f1/report.pdf") }))
+}
+
+// FuzzParseFilePath checks that every path ParseFilePath accepts is what
+// net/url decodes it to, and clean: no empty or dot segment (also before a
+// ';'), no '%', backslash or control character, and valid UTF-8.
+func FuzzParseFilePath(f *testing.F) {
+	for _, s := range []string{"/fileupload/a.pdf", "/f/a%20b", "/f/%2e%2e/x", "/f//x", "/f/%2F", "/f/%25", "/f/..;/x", "/f/dir/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, escaped string) {
+		path, ok := ParseFilePath(escaped)
+		if !ok {
+			return
+		}
+		decoded, err := url.PathUnescape(escaped)
+		if err != nil || decoded != path {
+			t.Fatalf("ParseFilePath(%q) = %q, net/url decodes %q (%v)", escaped, path, decoded, err)
+		}
+		if !utf8.ValidString(path) || strings.ContainsAny(path, "%\\") || strings.Contains(path, "//") {
+			t.Fatalf("ParseFilePath(%q) = %q is not clean", escaped, path)
+		}
+		for i, seg := range strings.Split(path, "/") {
+			before, _, _ := strings.Cut(seg, ";")
+			if i == 0 && seg != "" || before == "." || before == ".." || strings.IndexFunc(seg, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+				t.Fatalf("ParseFilePath(%q) = %q has segment %q", escaped, path, seg)
+			}
 		}
 	})
 }
