@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"flowgate/model"
 )
@@ -54,3 +55,17 @@ type ReadOnlyError struct {
 func (e *ReadOnlyError) Error() string {
 	return fmt.Sprintf("database %s is read-only: %s; nothing was written", e.Path, e.Reason)
 }
+
+// ErrAlreadyRevoked reports a revocation of a token or share link that was
+// already revoked. Nothing was written; callers test for it with errors.Is
+// to answer "already revoked" rather than fail.
+var ErrAlreadyRevoked = errors.New("already revoked")
+
+// alreadyRevoked wraps ErrAlreadyRevoked with what was revoked and when.
+func alreadyRevoked(what, id string, at time.Time) error {
+	return fmt.Errorf("%s %s was revoked at %s: %w", what, id, at.UTC().Format(time.RFC3339), ErrAlreadyRevoked)
+}
+
+// ErrExists reports an add of something that is already there, such as a
+// protected prefix. Nothing was written.
+var ErrExists = errors.New("already exists")

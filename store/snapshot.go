@@ -8,18 +8,23 @@ import (
 )
 
 // Snapshot is everything the runtime checker decides from, read at one
-// instant: a consistent pair of workflows and token keys, and the
-// generation they belong to.
+// instant: a consistent set of workflows, token keys, protected prefixes
+// and share link keys, and the generation they belong to.
 type Snapshot struct {
 	Generation int64
 	Workflows  []model.Workflow
 	Tokens     []TokenKey
+	// Prefixes are the protected prefixes, sorted.
+	Prefixes []string
+	// Links are the share links neither revoked nor expired.
+	Links []LinkKey
 }
 
-// ReadSnapshot reads workflows, unrevoked token keys and the generation in
-// one read transaction, so the checker never sees a workflow change without
-// the token change committed with it. The transaction is deferred (a plain
-// BEGIN), so it takes no write lock and never holds up an editor's save.
+// ReadSnapshot reads workflows, unrevoked token keys, prefixes, link keys
+// and the generation in one read transaction, so the checker never sees a
+// workflow change without the token change committed with it. The
+// transaction is deferred (a plain BEGIN), so it takes no write lock and
+// never holds up an editor's save.
 func (s *Store) ReadSnapshot(ctx context.Context) (Snapshot, error) {
 	conn, err := s.conn().Conn(ctx)
 	if err != nil {
@@ -40,8 +45,15 @@ func (s *Store) ReadSnapshot(ctx context.Context) (Snapshot, error) {
 	if snap.Workflows, err = listWorkflows(ctx, conn); err != nil {
 		return Snapshot{}, fmt.Errorf("%s: list workflows: %w", s.path, err)
 	}
-	if snap.Tokens, err = listTokenKeys(ctx, conn); err != nil {
+	at := now()
+	if snap.Tokens, err = listTokenKeys(ctx, conn, at); err != nil {
 		return Snapshot{}, fmt.Errorf("%s: list tokens: %w", s.path, err)
+	}
+	if snap.Prefixes, err = listPrefixStrings(ctx, conn); err != nil {
+		return Snapshot{}, fmt.Errorf("%s: list protected prefixes: %w", s.path, err)
+	}
+	if snap.Links, err = listLinkKeys(ctx, conn, at); err != nil {
+		return Snapshot{}, fmt.Errorf("%s: list links: %w", s.path, err)
 	}
 	return snap, nil
 }

@@ -21,11 +21,17 @@ type Token struct {
 	UserID string // empty for admin tokens
 	// Prefix is the token's first characters, so people can tell their
 	// tokens apart in a listing.
-	Prefix     string
+	Prefix string
+	// Scope is what the token may reach: workflow name patterns and file
+	// path patterns. Tokens made before scopes have model.DefaultScope().
+	Scope      model.Scope
 	CreatedAt  time.Time
 	ExpiresAt  *time.Time // nil: never expires
 	LastUsedAt *time.Time // from the call log; nil: never used
 	RevokedAt  *time.Time // nil: not revoked
+	// PreviousUntil is when the secret replaced by the last rotation stops
+	// working (it may be past); nil when there is no previous secret.
+	PreviousUntil *time.Time
 }
 
 // NewToken is what a caller asks for when creating a token.
@@ -34,6 +40,10 @@ type NewToken struct {
 	Name      string
 	UserID    string     // required for user tokens, refused for admin tokens
 	ExpiresAt *time.Time // nil: never expires
+	// Scope is what the token may reach; nil means model.DefaultScope()
+	// (every workflow, no file), so that callers written before scopes
+	// keep creating the tokens they always did.
+	Scope *model.Scope
 }
 
 // Limits on the text a token carries. The user id is sent upstream in the
@@ -43,14 +53,22 @@ const (
 	maxUserIDLength    = 200
 )
 
-// tokenRandom is where token secrets and ids come from; a variable only so
-// a test can prove a failing source writes nothing.
+// tokenRandom is where token and link secrets and ids come from; a variable
+// only so a test can prove a failing source writes nothing.
 var tokenRandom io.Reader = rand.Reader
 
 // CreateToken stores a new token and returns its secret, which exists only
-// in this return value: the database keeps its hash.
+// in this return value: the database keeps its hash. The creation is
+// recorded in the change trail (subject token), without the secret.
 func (s *Store) CreateToken(ctx context.Context, nt NewToken) (secret string, tok Token, err error) {
 	if err := validateNewToken(nt); err != nil {
+		return "", Token{}, err
+	}
+	scope := model.DefaultScope()
+	if nt.Scope != nil {
+		scope = normalScope(*nt.Scope)
+	}
+	if err := scope.Validate(); err != nil {
 		return "", Token{}, err
 	}
 	if err := s.writable(); err != nil {
@@ -65,8 +83,8 @@ func (s *Store) CreateToken(ctx context.Context, nt NewToken) (secret string, to
 	}
 	hash := model.HashToken(secret)
 	at := now()
-	tok = Token{ID: id, Name: nt.Name, Kind: nt.Kind, UserID: nt.UserID,
-		Prefix: model.TokenDisplayPrefix(secret), CreatedAt: at, ExpiresAt: nt.ExpiresAt}
+	tok = Token{ID: id, Name: nt.Name, Kind: nt.Kind, UserID: nt.UserID, Scope: scope,
+		Prefix: model.TokenDisplayPrefix(secret), CreatedAt: at}
 	var expires sql.NullString
 	if nt.ExpiresAt != nil {
 		if !nt.ExpiresAt.After(at) {
@@ -76,15 +94,31 @@ func (s *Store) CreateToken(ctx context.Context, nt NewToken) (secret string, to
 		e := nt.ExpiresAt.UTC()
 		tok.ExpiresAt = &e
 	}
-	_, err = s.conn().ExecContext(ctx, `INSERT INTO tokens (id, name, kind, user_id, prefix, hash, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, nt.Name, nt.Kind, nt.UserID, tok.Prefix, hash[:], formatTime(at), expires)
-	if isBusy(err) {
-		return "", Token{}, fmt.Errorf("database %s is locked by another process (waited %s); nothing was written", s.path, busyTimeout)
-	}
+	err = s.write(ctx, func(tx *Tx) error {
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO tokens (id, name, kind, user_id, prefix, hash, created_at, expires_at, workflows, files)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, nt.Name, nt.Kind, nt.UserID, tok.Prefix, hash[:], formatTime(at), expires,
+			encodePatterns(scope.Workflows), encodePatterns(scope.Files))
+		if err != nil {
+			return fmt.Errorf("%s: create token: %w", s.path, err)
+		}
+		return tx.recordSubject(ctx, at, subject{kind: SubjectToken, id: id},
+			model.FieldChange{Field: "token", New: "created: " + tokenSummary(tok)})
+	})
 	if err != nil {
-		return "", Token{}, fmt.Errorf("%s: create token: %w", s.path, err)
+		return "", Token{}, err
 	}
 	return secret, tok, nil
+}
+
+// tokenSummary is a one-line picture of a token for the trail; it never
+// holds the secret.
+func tokenSummary(t Token) string {
+	expires := "never"
+	if t.ExpiresAt != nil {
+		expires = t.ExpiresAt.UTC().Format(time.RFC3339)
+	}
+	return fmt.Sprintf("name=%q kind=%s user=%q prefix=%s workflows=%s files=%s expires=%s",
+		t.Name, t.Kind, t.UserID, t.Prefix, patternsText(t.Scope.Workflows), patternsText(t.Scope.Files), expires)
 }
 
 // validateNewToken checks a request before anything is generated or written.
@@ -95,13 +129,8 @@ func validateNewToken(nt NewToken) error {
 	if nt.Name == "" {
 		return errors.New("a token needs a name saying who or what uses it")
 	}
-	if len(nt.Name) > maxTokenNameLength {
-		return fmt.Errorf("invalid token name: %d characters is longer than %d", len(nt.Name), maxTokenNameLength)
-	}
-	for _, r := range nt.Name {
-		if r < 0x20 || r == 0x7f {
-			return fmt.Errorf("invalid token name %q: it contains a control character", nt.Name)
-		}
+	if err := validateLabel("token name", nt.Name, maxTokenNameLength); err != nil {
+		return err
 	}
 	switch {
 	case nt.Kind == model.TokenAdmin && nt.UserID != "":
@@ -119,98 +148,99 @@ func validateNewToken(nt NewToken) error {
 	return nil
 }
 
+// tokenSelect reads tokens as listed, each with the time of its most recent
+// logged call; a WHERE or ORDER BY clause follows.
+const tokenSelect = `SELECT t.id, t.name, t.kind, t.user_id, t.prefix, t.workflows, t.files, t.created_at,
+	t.expires_at, t.revoked_at, CASE WHEN t.previous_hash IS NULL THEN NULL ELSE t.previous_until END,
+	(SELECT c.at FROM calls c WHERE c.token_id = t.id ORDER BY c.id DESC LIMIT 1)
+	FROM tokens t `
+
 // ListTokens returns every token, revoked and expired ones included, oldest
 // first, each with the time of its most recent logged call.
 func (s *Store) ListTokens(ctx context.Context) ([]Token, error) {
-	rows, err := s.conn().QueryContext(ctx, `SELECT t.id, t.name, t.kind, t.user_id, t.prefix, t.created_at,
-		t.expires_at, t.revoked_at,
-		(SELECT c.at FROM calls c WHERE c.token_id = t.id ORDER BY c.id DESC LIMIT 1)
-		FROM tokens t ORDER BY t.created_at, t.id`)
+	rows, err := s.conn().QueryContext(ctx, tokenSelect+`ORDER BY t.created_at, t.id`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list tokens: %w", s.path, err)
 	}
 	defer rows.Close()
 	var out []Token
 	for rows.Next() {
-		var t Token
-		var created string
-		var expires, revoked, used sql.NullString
-		if err := rows.Scan(&t.ID, &t.Name, &t.Kind, &t.UserID, &t.Prefix, &created, &expires, &revoked, &used); err != nil {
+		t, err := scanToken(rows)
+		if err != nil {
 			return nil, fmt.Errorf("%s: list tokens: %w", s.path, err)
-		}
-		if t.CreatedAt, err = parseTime(created); err != nil {
-			return nil, err
-		}
-		for _, f := range []struct {
-			src sql.NullString
-			dst **time.Time
-		}{{expires, &t.ExpiresAt}, {revoked, &t.RevokedAt}, {used, &t.LastUsedAt}} {
-			if *f.dst, err = parseNullTime(f.src); err != nil {
-				return nil, err
-			}
 		}
 		out = append(out, t)
 	}
 	return out, rows.Err()
 }
 
-// RevokeToken marks a token revoked from now on. Revoking a revoked token
-// keeps its first revocation time. An unknown id is an error wrapping
+// getToken reads one token inside a transaction, or an error wrapping
 // ErrNotFound.
+func (t *Tx) getToken(ctx context.Context, id string) (Token, error) {
+	tok, err := scanToken(t.tx.QueryRowContext(ctx, tokenSelect+`WHERE t.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Token{}, tokenNotFound(id)
+	}
+	if err != nil {
+		return Token{}, fmt.Errorf("read token %s: %w", id, err)
+	}
+	return tok, nil
+}
+
+// tokenNotFound is the error for an unknown token id.
+func tokenNotFound(id string) error {
+	return fmt.Errorf("no token with id %q (see `flowgate token list`): %w", id, ErrNotFound)
+}
+
+// scanToken reads a row of tokenSelect.
+func scanToken(r scanner) (Token, error) {
+	var t Token
+	var workflows, files, created string
+	var expires, revoked, previous, used sql.NullString
+	if err := r.Scan(&t.ID, &t.Name, &t.Kind, &t.UserID, &t.Prefix, &workflows, &files, &created,
+		&expires, &revoked, &previous, &used); err != nil {
+		return Token{}, err
+	}
+	var err error
+	if t.Scope, err = decodeScope(workflows, files); err != nil {
+		return Token{}, fmt.Errorf("token %s: %w", t.ID, err)
+	}
+	if t.CreatedAt, err = parseTime(created); err != nil {
+		return Token{}, err
+	}
+	for _, f := range []struct {
+		src sql.NullString
+		dst **time.Time
+	}{{expires, &t.ExpiresAt}, {revoked, &t.RevokedAt}, {previous, &t.PreviousUntil}, {used, &t.LastUsedAt}} {
+		if *f.dst, err = parseNullTime(f.src); err != nil {
+			return Token{}, err
+		}
+	}
+	return t, nil
+}
+
+// RevokeToken marks a token revoked from now on; its secret, and the
+// previous one during a rotation's overlap, stop working at once. Revoking
+// a revoked token writes nothing and returns an error wrapping
+// ErrAlreadyRevoked (the first revocation time is kept), so a caller can say
+// "already revoked" instead of claiming to have done it. An unknown id is an
+// error wrapping ErrNotFound.
 func (s *Store) RevokeToken(ctx context.Context, id string) error {
-	if err := s.writable(); err != nil {
-		return err
-	}
-	res, err := s.conn().ExecContext(ctx, `UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`,
-		formatTime(now()), id)
-	if isBusy(err) {
-		return fmt.Errorf("database %s is locked by another process (waited %s); nothing was written", s.path, busyTimeout)
-	}
-	if err != nil {
-		return fmt.Errorf("%s: revoke token %s: %w", s.path, id, err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return fmt.Errorf("no token with id %q (see `flowgate token list`): %w", id, ErrNotFound)
-	}
-	return nil
-}
-
-// TokenKey is what the checker needs to recognise a token: its hash and
-// what it grants. Only tokens that are not revoked have one; expiry is left
-// to the checker, which compares it with the clock at every decision.
-type TokenKey struct {
-	Hash      model.TokenHash
-	ID        string
-	Kind      model.TokenKind
-	UserID    string
-	ExpiresAt *time.Time
-}
-
-// listTokenKeys reads the keys of every unrevoked token.
-func listTokenKeys(ctx context.Context, q queryer) ([]TokenKey, error) {
-	rows, err := q.QueryContext(ctx, `SELECT hash, id, kind, user_id, expires_at FROM tokens WHERE revoked_at IS NULL`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []TokenKey
-	for rows.Next() {
-		var k TokenKey
-		var hash []byte
-		var expires sql.NullString
-		if err := rows.Scan(&hash, &k.ID, &k.Kind, &k.UserID, &expires); err != nil {
-			return nil, err
+	return s.write(ctx, func(tx *Tx) error {
+		tok, err := tx.getToken(ctx, id)
+		if err != nil {
+			return err
 		}
-		if len(hash) != len(k.Hash) {
-			return nil, fmt.Errorf("token %s has a damaged hash (%d bytes)", k.ID, len(hash))
+		if tok.RevokedAt != nil {
+			return alreadyRevoked("token", id, *tok.RevokedAt)
 		}
-		copy(k.Hash[:], hash)
-		if k.ExpiresAt, err = parseNullTime(expires); err != nil {
-			return nil, fmt.Errorf("token %s: %w", k.ID, err)
+		at := now()
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE id = ?`, formatTime(at), id); err != nil {
+			return fmt.Errorf("%s: revoke token %s: %w", s.path, id, err)
 		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+		return tx.recordSubject(ctx, at, subject{kind: SubjectToken, id: id},
+			model.FieldChange{Field: "revoked", New: "revoked"})
+	})
 }
 
 // parseNullTime reads an optional timestamp column.

@@ -107,7 +107,14 @@ func TestListRevokeAndLastUsed(t *testing.T) {
 	assert.Nil(t, toks[1].RevokedAt)
 
 	first := *toks[0].RevokedAt
-	require.NoError(t, s.RevokeToken(ctx, admin.ID), "revoking twice is fine")
+	genBefore, err := s.Generation(ctx)
+	require.NoError(t, err)
+	err = s.RevokeToken(ctx, admin.ID)
+	assert.ErrorIs(t, err, ErrAlreadyRevoked, "revoking twice says so")
+	assert.ErrorContains(t, err, admin.ID+" was revoked at ")
+	genAfter, err := s.Generation(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, genBefore, genAfter, "a second revocation writes nothing")
 	toks, err = s.ListTokens(ctx)
 	require.NoError(t, err)
 	assert.True(t, first.Equal(*toks[0].RevokedAt), "the first revocation time is kept")
@@ -137,7 +144,8 @@ func TestReadSnapshotHasWorkflowsAndOnlyUnrevokedTokenKeys(t *testing.T) {
 	require.Len(t, snap.Workflows, 1)
 	assert.Equal(t, "Send-Invoice", snap.Workflows[0].Name)
 	require.Len(t, snap.Tokens, 1)
-	assert.Equal(t, TokenKey{Hash: model.HashToken(secret), ID: kept.ID, Kind: model.TokenUser, UserID: "u1"}, snap.Tokens[0])
+	assert.Equal(t, TokenKey{Hash: model.HashToken(secret), ID: kept.ID, Kind: model.TokenUser, UserID: "u1",
+		Scope: model.DefaultScope()}, snap.Tokens[0])
 
 	// The snapshot's connection went back to the pool without its read
 	// transaction: a write right after succeeds.

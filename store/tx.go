@@ -26,18 +26,25 @@ const (
 type Tx struct {
 	tx     *sql.Tx
 	source Source
+	// actor is who made the changes (WithActor), "" when unknown.
+	actor string
 	// Detail is written into the change rows made after it is set, such as
 	// the file an import read a workflow from.
 	Detail string
 }
 
 // InTx runs fn in one write transaction and commits it only if fn returns
-// nil, so a failure anywhere leaves the database as it was.
+// nil, so a failure anywhere leaves the database as it was. The changes are
+// recorded as made by the actor of ctx (WithActor) through src.
 func (s *Store) InTx(ctx context.Context, src Source, fn func(tx *Tx) error) error {
 	switch src {
 	case SourceCLI, SourceEditor, SourceImport:
 	default:
 		return fmt.Errorf("invalid change source %q", src)
+	}
+	actor := actorFrom(ctx)
+	if err := validateLabel("actor", actor, maxActorLength); err != nil {
+		return err
 	}
 	if err := s.writable(); err != nil {
 		return err
@@ -50,7 +57,7 @@ func (s *Store) InTx(ctx context.Context, src Source, fn func(tx *Tx) error) err
 		return fmt.Errorf("%s: begin write: %w", s.path, err)
 	}
 	defer sqlTx.Rollback()
-	if err := fn(&Tx{tx: sqlTx, source: src}); err != nil {
+	if err := fn(&Tx{tx: sqlTx, source: src, actor: actor}); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
@@ -59,9 +66,17 @@ func (s *Store) InTx(ctx context.Context, src Source, fn func(tx *Tx) error) err
 	return nil
 }
 
-// Generation is a counter bumped by every change to workflows or tokens, in
-// any process. Polling it is how the checker and the editor notice edits
-// made elsewhere without re-reading everything.
+// write runs fn in one write transaction recorded as coming from the source
+// of ctx (WithSource): the methods for tokens, prefixes and links, which
+// take no Source parameter, write through it.
+func (s *Store) write(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.InTx(ctx, sourceFrom(ctx), fn)
+}
+
+// Generation is a counter bumped by every change to workflows, tokens,
+// protected prefixes or share links, in any process. Polling it is how the
+// checker and the editor notice edits made elsewhere without re-reading
+// everything.
 func (s *Store) Generation(ctx context.Context) (int64, error) {
 	var g int64
 	if err := s.conn().QueryRowContext(ctx, "SELECT generation FROM meta").Scan(&g); err != nil {
