@@ -1,0 +1,37 @@
+package ui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// secretDialog shows a new secret — a token, or a share link's URL — the
+// only time it can be seen: the database keeps just its hash. The secret
+// lives in this dialog alone (never in the status line or a log) and is
+// gone when the dialog closes.
+type secretDialog struct {
+	st *Styles
+	km KeyMap
+	// title says what was created; secret is drawn on a line of its own,
+	// unwrapped by us, so it can be selected and copied whole; warning
+	// says why it must be copied now, and how.
+	title, secret, warning string
+}
+
+func (d secretDialog) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
+	if key.Matches(msg, d.km.Accept) || key.Matches(msg, d.km.Cancel) {
+		return nil, msgCmd(closeDialogMsg{})
+	}
+	return d, nil
+}
+
+func (d secretDialog) View(width int) string {
+	st := d.st
+	return st.DialogTitle.Render(ansiWrap(d.title, width)) + "\n\n" +
+		"  " + st.Secret.Render(d.secret) + "\n\n" +
+		st.Warning.Render(ansiWrap(d.warning, width))
+}
+
+func (d secretDialog) ShortHelp() []key.Binding {
+	return []key.Binding{withHelp(d.km.Accept, "I have copied it")}
+}
