@@ -115,7 +115,7 @@ func (p *filesPage) created(msg linkCreatedMsg) tea.Cmd {
 		return nil
 	}
 	l := msg.link
-	p.dialog = secretDialog{st: p.st, km: p.keys,
+	p.dialog = secretDialog{st: p.st, km: p.keys, url: true,
 		title:  fmt.Sprintf("New share link %s (%s)", linkName(l), l.ID),
 		secret: l.Path + "?fg_link=" + msg.secret,
 		warning: fmt.Sprintf("It opens %s, and nothing else, for GET and HEAD until %s (in %s). Put your app's address "+
@@ -224,16 +224,16 @@ func (p *filesPage) prefixesAndDetail() (above, below string) {
 	lines = append(lines, "", st.Heading.Render("Share links"))
 	var detail []string
 	if l, ok := p.selected(); ok {
-		detail = append(detail, st.Dim.Render(fmt.Sprintf("%s · id %s · created %s · expires %s",
-			l.Path, l.ID, l.CreatedAt.Local().Format(timeLayout), l.ExpiresAt.Local().Format(timeLayout))))
-		last := "never used"
+		detail = append(detail, st.Dim.Render(fmt.Sprintf("%s · id %s · created %s",
+			l.Path, l.ID, l.CreatedAt.Local().Format(timeLayout))))
+		more := "expires " + l.ExpiresAt.Local().Format(timeLayout) + " · never used"
 		if l.LastUsedAt != nil {
-			last = "last used " + formatTime(l.LastUsedAt, "")
+			more = "expires " + l.ExpiresAt.Local().Format(timeLayout) + " · last used " + formatTime(l.LastUsedAt, "")
 		}
 		if l.RevokedAt != nil {
-			last += " · revoked " + formatTime(l.RevokedAt, "")
+			more += " · revoked " + formatTime(l.RevokedAt, "")
 		}
-		detail = append(detail, st.Dim.Render(last))
+		detail = append(detail, st.Dim.Render(more))
 	}
 	return fitLines(lines, p.width, 0), detailBlock(detail, p.width, linkDetailRows)
 }

@@ -38,7 +38,13 @@ func goldenApp(t *testing.T, s *store.Store) {
 // it, then quits and returns the final screen as plain text.
 func screen(t *testing.T, s *store.Store, steps func(tm *teatest.TestModel)) string {
 	t.Helper()
-	tm := teatest.NewTestModel(t, New(context.Background(), s, Options{}), teatest.WithInitialTermSize(100, 30))
+	return screenWith(t, s, Options{}, steps)
+}
+
+// screenWith is screen with other options (a clock).
+func screenWith(t *testing.T, s *store.Store, opts Options, steps func(tm *teatest.TestModel)) string {
+	t.Helper()
+	tm := teatest.NewTestModel(t, New(context.Background(), s, opts), teatest.WithInitialTermSize(100, 30))
 	// The first workflow is selected, and the panel's "Callable by" has
 	// had its own read of the tokens (one wait: each reads the output on).
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {

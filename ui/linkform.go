@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,8 +41,11 @@ type linkForm struct {
 	// now, or what is wrong with them (pathErr, lifeErr).
 	pathNote, lifeNote string
 	pathErr, lifeErr   error
-	err                error
-	busy               bool
+	// pathUnfinished: the path is still only a prefix (or empty), which
+	// is not shown as a mistake.
+	pathUnfinished bool
+	err            error
+	busy           bool
 }
 
 func newLinkForm(st *Styles, km KeyMap, now func() time.Time, prefixes []string) linkForm {
@@ -95,13 +99,19 @@ func (f linkForm) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 func (f *linkForm) check() {
 	path := f.inputs[linkFieldPath].Value()
 	f.pathErr = linkPathProblem(path, f.prefixes)
-	if f.pathErr == nil {
+	f.pathUnfinished = path == "" || slices.Contains(f.prefixes, path)
+	switch {
+	case f.pathErr == nil:
 		prefix, _ := model.PrefixFor(f.prefixes, path)
 		f.pathNote = "under the protected prefix " + prefix
+	case f.pathUnfinished && len(f.prefixes) > 0:
+		f.pathNote = "the one file it opens, under " + strings.Join(f.prefixes, " or ")
+	default:
+		f.pathNote = f.pathErr.Error()
 	}
 	var d time.Duration
 	if d, f.lifeErr = f.lifetime(); f.lifeErr == nil {
-		f.lifeNote = "until " + f.now().Add(d).Local().Format(timeLayout) + " (" + countdown(d) + ")"
+		f.lifeNote = "until " + f.now().Add(d).Local().Format(timeLayout) + " (in " + countdown(d) + ")"
 	}
 }
 
@@ -154,8 +164,8 @@ func (f linkForm) View(width int) string {
 	for i := range linkFieldCount {
 		b.WriteString(formRow(st, f.focus == i, linkFieldLabels[i], f.inputs[i].View()))
 		switch {
-		case i == linkFieldPath && f.pathErr != nil:
-			b.WriteString(formNote(st.StatusError, f.pathErr.Error(), width))
+		case i == linkFieldPath && f.pathErr != nil && !f.pathUnfinished:
+			b.WriteString(formNote(st.StatusError, f.pathNote, width))
 		case i == linkFieldPath:
 			b.WriteString(formNote(st.Dim, f.pathNote, width))
 		case i == linkFieldLifetime && f.lifeErr != nil:

@@ -16,7 +16,13 @@ type secretDialog struct {
 	// unwrapped by us, so it can be selected and copied whole; warning
 	// says why it must be copied now, and how.
 	title, secret, warning string
+	// url: the secret is a URL, longer than a token, so the dialog takes
+	// the screen's width (wideDialog) and the text keeps to the reading
+	// width within it.
+	url bool
 }
+
+func (d secretDialog) wide() bool { return d.url }
 
 func (d secretDialog) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 	if key.Matches(msg, d.km.Accept) || key.Matches(msg, d.km.Cancel) {
@@ -27,9 +33,13 @@ func (d secretDialog) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 
 func (d secretDialog) View(width int) string {
 	st := d.st
-	return st.DialogTitle.Render(ansiWrap(d.title, width)) + "\n\n" +
-		"  " + st.Secret.Render(d.secret) + "\n\n" +
-		st.Warning.Render(ansiWrap(d.warning, width))
+	indent, text := "  ", width
+	if d.url {
+		indent, text = "", min(width, dialogReadingWidth)
+	}
+	return st.DialogTitle.Render(ansiWrap(d.title, text)) + "\n\n" +
+		indent + st.Secret.Render(d.secret) + "\n\n" +
+		st.Warning.Render(ansiWrap(d.warning, text))
 }
 
 func (d secretDialog) ShortHelp() []key.Binding {
