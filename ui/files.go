@@ -71,12 +71,7 @@ func (p *filesPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	case confirmRevokeLinkMsg:
 		return p, revokeLinkCmd(p.ctx, p.store, msg.link)
 	case linkRevokedMsg:
-		if msg.err != nil {
-			p.setStatus(statusError, "Not revoked: "+msg.err.Error())
-			return p, nil
-		}
-		p.setStatus(statusOK, "Revoked the link to "+msg.link.Path+": it opens nothing any more.")
-		return p, p.load()
+		return p, p.revoked(msg.err, "Revoked the link to "+msg.link.Path+": it opens nothing any more.", p.load)
 	case tea.KeyMsg:
 		p.handleKey(msg)
 	}
@@ -89,14 +84,11 @@ func (p *filesPage) handleKey(k tea.KeyMsg) {
 		p.dialog = newLinkForm(p.st, p.keys, p.now, prefixStrings(p.prefixes))
 	case key.Matches(k, p.keys.Revoke):
 		if l, ok := p.revocable(); ok {
-			p.dialog = confirmDialog{st: p.st, title: "Revoke the link to " + l.Path + "?",
-				body: fmt.Sprintf("The link %s (%s) stops opening %s from the next request on, "+
+			p.revokeQuestion("Revoke the link to "+l.Path+"?",
+				fmt.Sprintf("The link %s (%s) stops opening %s from the next request on, "+
 					"though it had %s left. It stays listed as revoked; this cannot be undone.",
 					linkName(l), l.ID, l.Path, countdown(l.ExpiresAt.Sub(p.now()))),
-				choices: []choice{
-					{withHelp(p.keys.Yes, "revoke"), confirmRevokeLinkMsg{link: l}},
-					{withHelp(p.keys.No, "keep it"), nil},
-				}}
+				confirmRevokeLinkMsg{link: l})
 		}
 	default:
 		p.handleGridKey(k)
@@ -107,11 +99,7 @@ func (p *filesPage) handleKey(k tea.KeyMsg) {
 // still open, so the value can be corrected.
 func (p *filesPage) created(msg linkCreatedMsg) tea.Cmd {
 	if msg.err != nil {
-		if f, ok := p.dialog.(linkForm); ok {
-			p.dialog = f.failed(msg.err)
-		} else {
-			p.setStatus(statusError, "Link not created: "+msg.err.Error())
-		}
+		p.refused(msg.err, "Link")
 		return nil
 	}
 	l := msg.link

@@ -31,10 +31,8 @@ var linkFieldLabels = [linkFieldCount]string{"Path", "Name", "Expires in"}
 // (an hour unless asked, a week at most). Path and lifetime are checked as
 // they are typed; the form stays open until the store accepts the link.
 type linkForm struct {
-	st       *Styles
-	km       KeyMap
+	formCore
 	inputs   [linkFieldCount]textinput.Model
-	focus    int
 	prefixes []string
 	now      func() time.Time
 	// pathNote and lifeNote say what the path and lifetime fields mean
@@ -44,12 +42,10 @@ type linkForm struct {
 	// pathUnfinished: the path is still only a prefix (or empty), which
 	// is not shown as a mistake.
 	pathUnfinished bool
-	err            error
-	busy           bool
 }
 
 func newLinkForm(st *Styles, km KeyMap, now func() time.Time, prefixes []string) linkForm {
-	f := linkForm{st: st, km: km, prefixes: prefixes, now: now}
+	f := linkForm{formCore: formCore{st: st, km: km}, prefixes: prefixes, now: now}
 	for i, ph := range []string{"the one file it opens, e.g. /fileupload/report.pdf",
 		"who or what it is for, e.g. ocr-service", "e.g. 30m or 2d; empty: 1h; at most 7d"} {
 		f.inputs[i] = newFormInput(ph, 200)
@@ -66,33 +62,23 @@ func newLinkForm(st *Styles, km KeyMap, now func() time.Time, prefixes []string)
 }
 
 func (f linkForm) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
-	if f.busy {
-		return f, nil
-	}
-	switch {
-	case key.Matches(msg, f.km.Cancel):
-		return nil, msgCmd(closeDialogMsg{})
-	case key.Matches(msg, f.km.Accept):
-		nl, err := f.request()
-		if err != nil {
-			f.err = err
-			return f, nil
-		}
-		f.err, f.busy = nil, true
-		return f, msgCmd(createLinkMsg{nl: nl})
-	case key.Matches(msg, f.km.NextInput):
-		f.focus = stepFocus(f.focus, 1, linkFieldCount, func(int) bool { return true })
+	switch step, cmd := f.key(msg, linkFieldCount, func(int) bool { return true }, f.submit); step {
+	case stepClose:
+		return nil, cmd
+	case stepDone:
 		focusInput(f.inputs[:], f.focus)
-		return f, nil
-	case key.Matches(msg, f.km.PrevInput):
-		f.focus = stepFocus(f.focus, -1, linkFieldCount, func(int) bool { return true })
-		focusInput(f.inputs[:], f.focus)
-		return f, nil
+		return f, cmd
 	}
 	var cmd tea.Cmd
 	f.inputs[f.focus], cmd = f.inputs[f.focus].Update(msg)
 	f.check()
 	return f, cmd
+}
+
+// submit is what enter asks for.
+func (f linkForm) submit() (tea.Msg, error) {
+	nl, err := f.request()
+	return createLinkMsg{nl: nl}, err
 }
 
 // check reads the path and the lifetime again, after every key.
@@ -151,9 +137,10 @@ func (f linkForm) request() (store.NewLink, error) {
 	return nl, nil
 }
 
-// failed shows the store's refusal and lets the user correct the form.
-func (f linkForm) failed(err error) linkForm {
-	f.err, f.busy = err, false
+// failed shows the store's refusal and lets the user correct the form
+// (refusable).
+func (f linkForm) failed(err error) dialog {
+	f.refused(err)
 	return f
 }
 
@@ -174,16 +161,8 @@ func (f linkForm) View(width int) string {
 			b.WriteString(formNote(st.Dim, f.lifeNote, width))
 		}
 	}
-	b.WriteString("\n")
-	switch {
-	case f.busy:
-		b.WriteString(st.Dim.Render("Creating…"))
-	case f.err != nil:
-		b.WriteString(st.StatusError.Render(ansiWrap(f.err.Error(), width)))
-	default:
-		b.WriteString(st.Dim.Render(ansiWrap("Anyone holding the link can read that one file (GET and HEAD) "+
-			"until it expires or is revoked.", width)))
-	}
+	b.WriteString("\n" + f.footer("Anyone holding the link can read that one file (GET and HEAD) "+
+		"until it expires or is revoked.", width))
 	return b.String()
 }
 

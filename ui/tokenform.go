@@ -9,7 +9,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"flowgate/model"
 	"flowgate/store"
@@ -38,14 +37,10 @@ const (
 // think. It stays open until the store accepts the token, so a refused
 // value can be corrected in place.
 type tokenForm struct {
-	st     *Styles
-	km     KeyMap
-	kind   model.TokenKind
-	inputs [tokenFieldCount - 1]textinput.Model
-	focus  int // a tokenField…
-	err    error
-	busy   bool
-	now    func() time.Time
+	formCore // focus is a tokenField…
+	kind     model.TokenKind
+	inputs   [tokenFieldCount - 1]textinput.Model
+	now      func() time.Time
 
 	// names are the stored workflows' names and prefixes the protected
 	// prefixes, read when the form opened: what the scope is measured
@@ -65,7 +60,8 @@ type tokenForm struct {
 const tokenScopeHint = "e.g. /fileupload/reports/ — empty: no private file"
 
 func newTokenForm(st *Styles, km KeyMap, now func() time.Time, names, prefixes []string) tokenForm {
-	f := tokenForm{st: st, km: km, kind: model.TokenAdmin, focus: tokenFieldName, now: now, names: names, prefixes: prefixes}
+	f := tokenForm{formCore: formCore{st: st, km: km, focus: tokenFieldName}, kind: model.TokenAdmin, now: now,
+		names: names, prefixes: prefixes}
 	for i, ph := range []string{"who or what uses it, e.g. ci-deploy", "the user id it acts as",
 		"e.g. 30d or 12h; empty: never expires", "e.g. send-*, login — empty: no workflow", tokenScopeHint} {
 		f.inputs[i] = newFormInput(ph, 200)
@@ -81,73 +77,24 @@ func newTokenForm(st *Styles, km KeyMap, now func() time.Time, names, prefixes [
 	return f
 }
 
-// newFormInput is a one-line text input of a dialog form.
-func newFormInput(placeholder string, limit int) textinput.Model {
-	ti := textinput.New()
-	ti.Prompt = ""
-	ti.Placeholder = placeholder
-	ti.CharLimit = limit
-	staticCursor(&ti)
-	return ti
-}
-
 // fieldShown skips the user id for admin tokens.
 func (f tokenForm) fieldShown(i int) bool { return i != tokenFieldUser || f.kind == model.TokenUser }
 
-func (f tokenForm) move(dir int) tokenForm {
-	f.focus = stepFocus(f.focus, dir, tokenFieldCount, f.fieldShown)
-	focusInput(f.inputs[:], f.focus-1)
-	return f
-}
-
-// stepFocus is the next shown field from focus in direction dir among
-// count fields, or focus itself at either end.
-func stepFocus(focus, dir, count int, shown func(int) bool) int {
-	for i := focus + dir; i >= 0 && i < count; i += dir {
-		if shown(i) {
-			return i
-		}
-	}
-	return focus
-}
-
-// focusInput focuses inputs[at] and blurs the others (at may be none).
-func focusInput(inputs []textinput.Model, at int) {
-	for i := range inputs {
-		if i == at {
-			inputs[i].Focus()
-		} else {
-			inputs[i].Blur()
-		}
-	}
-}
-
 func (f tokenForm) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
-	if f.busy {
-		return f, nil
-	}
-	switch {
-	case key.Matches(msg, f.km.Cancel):
-		return nil, msgCmd(closeDialogMsg{})
-	case key.Matches(msg, f.km.Accept):
-		nt, err := f.request()
-		if err != nil {
-			f.err = err
-			return f, nil
-		}
-		f.err, f.busy = nil, true
-		return f, msgCmd(createTokenMsg{nt: nt})
-	case key.Matches(msg, f.km.NextInput):
-		return f.move(1), nil
-	case key.Matches(msg, f.km.PrevInput):
-		return f.move(-1), nil
-	case f.focus == tokenFieldKind && key.Matches(msg, f.km.SwitchKind):
+	if !f.busy && f.focus == tokenFieldKind && key.Matches(msg, f.km.SwitchKind) {
 		if f.kind == model.TokenAdmin {
 			f.kind = model.TokenUser
 		} else {
 			f.kind = model.TokenAdmin
 		}
 		return f, nil
+	}
+	switch step, cmd := f.key(msg, tokenFieldCount, f.fieldShown, f.submit); step {
+	case stepClose:
+		return nil, cmd
+	case stepDone:
+		focusInput(f.inputs[:], f.focus-1)
+		return f, cmd
 	}
 	if f.focus == tokenFieldKind {
 		return f, nil
@@ -156,6 +103,12 @@ func (f tokenForm) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 	f.inputs[f.focus-1], cmd = f.inputs[f.focus-1].Update(msg)
 	f.checkScope()
 	return f, cmd
+}
+
+// submit is what enter asks for.
+func (f tokenForm) submit() (tea.Msg, error) {
+	nt, err := f.request()
+	return createTokenMsg{nt: nt}, err
 }
 
 // checkScope reads the two scope fields again, after every key: the form
@@ -198,28 +151,11 @@ func (f tokenForm) request() (store.NewToken, error) {
 	return nt, nil
 }
 
-// failed shows the store's refusal and lets the user correct the form.
-func (f tokenForm) failed(err error) tokenForm {
-	f.err, f.busy = err, false
+// failed shows the store's refusal and lets the user correct the form
+// (refusable).
+func (f tokenForm) failed(err error) dialog {
+	f.refused(err)
 	return f
-}
-
-// formLabelWidth is the label column of the dialog forms.
-const formLabelWidth = 10
-
-// formRow draws one field of a dialog form: marker, label, value.
-func formRow(st *Styles, focused bool, label, value string) string {
-	marker, style := "  ", st.Label
-	if focused {
-		marker, style = "› ", st.FocusLabel
-	}
-	return fmt.Sprintf("%s%s %s\n", marker, style.Render(fmt.Sprintf("%-*s", formLabelWidth, label)), value)
-}
-
-// formNote draws a note under a field, aligned with its value.
-func formNote(style lipgloss.Style, text string, width int) string {
-	const indent = formLabelWidth + 3
-	return strings.Join(wrapIndented(text, indent, width, style), "\n") + "\n"
 }
 
 func (f tokenForm) View(width int) string {
@@ -242,16 +178,8 @@ func (f tokenForm) View(width int) string {
 			b.WriteString(f.filesNote(width))
 		}
 	}
-	b.WriteString("\n")
-	switch {
-	case f.busy:
-		b.WriteString(st.Dim.Render("Creating…"))
-	case f.err != nil:
-		b.WriteString(st.StatusError.Render(ansiWrap(f.err.Error(), width)))
-	default:
-		b.WriteString(st.Dim.Render(ansiWrap("Admin tokens may call Admin only workflows; user tokens call as that user. "+
-			"Either only within its scope.", width)))
-	}
+	b.WriteString("\n" + f.footer("Admin tokens may call Admin only workflows; user tokens call as that user. "+
+		"Either only within its scope.", width))
 	return b.String()
 }
 
@@ -295,12 +223,4 @@ func (f tokenForm) ShortHelp() []key.Binding {
 	sw := f.km.SwitchKind
 	sw.SetEnabled(f.focus == tokenFieldKind)
 	return []key.Binding{f.km.NextInput, sw, withHelp(f.km.Accept, "create"), f.km.Cancel}
-}
-
-// plural counts things: "1 workflow", "2 workflows".
-func plural(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return fmt.Sprintf("%d %ss", n, thing)
 }

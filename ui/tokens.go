@@ -64,12 +64,7 @@ func (p *tokensPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	case confirmRevokeMsg:
 		return p, revokeTokenCmd(p.ctx, p.store, msg.tok)
 	case tokenRevokedMsg:
-		if msg.err != nil {
-			p.setStatus(statusError, "Not revoked: "+msg.err.Error())
-			return p, nil
-		}
-		p.setStatus(statusOK, "Revoked token "+msg.name+": calls with it are refused.")
-		return p, p.load()
+		return p, p.revoked(msg.err, "Revoked token "+msg.name+": calls with it are refused.", p.load)
 	case tea.KeyMsg:
 		p.handleKey(msg)
 	}
@@ -82,13 +77,10 @@ func (p *tokensPage) handleKey(k tea.KeyMsg) {
 		p.dialog = newTokenForm(p.st, p.keys, p.now, p.ws.storedNames(), p.prefixes)
 	case key.Matches(k, p.keys.Revoke):
 		if t, ok := p.selected(); ok && t.RevokedAt == nil {
-			p.dialog = confirmDialog{st: p.st, title: "Revoke token " + t.Name + "?",
-				body: fmt.Sprintf("Calls with %s… (%s) are refused from the next decision on. "+
+			p.revokeQuestion("Revoke token "+t.Name+"?",
+				fmt.Sprintf("Calls with %s… (%s) are refused from the next decision on. "+
 					"The token stays listed as revoked; this cannot be undone.", t.Prefix, t.ID),
-				choices: []choice{
-					{withHelp(p.keys.Yes, "revoke"), confirmRevokeMsg{tok: t}},
-					{withHelp(p.keys.No, "keep it"), nil},
-				}}
+				confirmRevokeMsg{tok: t})
 		}
 	default:
 		p.handleGridKey(k)
@@ -99,11 +91,7 @@ func (p *tokensPage) handleKey(k tea.KeyMsg) {
 // form, still open, so the value can be corrected.
 func (p *tokensPage) created(msg tokenCreatedMsg) tea.Cmd {
 	if msg.err != nil {
-		if f, ok := p.dialog.(tokenForm); ok {
-			p.dialog = f.failed(msg.err)
-		} else {
-			p.setStatus(statusError, "Token not created: "+msg.err.Error())
-		}
+		p.refused(msg.err, "Token")
 		return nil
 	}
 	who := "admin token"
