@@ -68,6 +68,10 @@ func (m Model) footerView() string {
 	helpView := m.help.View(m)
 	if m.help.ShowAll {
 		helpView = padLines(helpView, fullHelpRows)
+	} else {
+		// bubbles' help keeps adding keys past its width when the "…"
+		// would not fit after the last key that does: cut it here.
+		helpView = ansi.Truncate(helpView, m.width, "…")
 	}
 	return m.statusView() + "\n" + helpView
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -166,4 +167,35 @@ func TestWithoutAPrefixThereIsNoNewLinkKey(t *testing.T) {
 	assert.Contains(t, d.view(), "flowgate files add")
 	d.keys("n")
 	assert.Nil(t, d.m.dialog)
+}
+
+// The new screens fit small terminals: nothing wraps or runs over.
+func TestFilesPageAndFormsFitSmallTerminals(t *testing.T) {
+	s := openStore(t)
+	for _, p := range []string{"/fileupload/", "/exports/", "/private/a/", "/private/b/", "/private/c/"} {
+		addPrefix(t, s, p, "a description that goes on for a while, longer than the screen is wide at all")
+	}
+	for i := range 30 {
+		createLink(t, s, store.NewLink{Path: "/fileupload/" + strings.Repeat("deep/", 10) + "file.pdf", Name: "link-" + string(rune('a'+i%26))})
+	}
+	for _, size := range [][2]int{{80, 24}, {60, 12}} {
+		d := newDriver(t, s)
+		d.send(teaSize(size[0], size[1]))
+		fits := func(what string) {
+			t.Helper()
+			lines := strings.Split(d.view(), "\n")
+			assert.Len(t, lines, size[1], what)
+			for _, l := range lines {
+				assert.LessOrEqual(t, ansi.StringWidth(l), size[0], "%s: %s", what, l)
+			}
+		}
+		d.keys("6")
+		fits("files page")
+		d.keys("n")
+		fits("link form")
+		d.typeText("x.pdf").keys("enter")
+		fits("link URL")
+		d.keys("enter", "4", "n")
+		fits("token form")
+	}
 }

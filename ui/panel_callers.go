@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"flowgate/model"
 	"flowgate/store"
@@ -68,13 +69,14 @@ func (c *callers) expandable() bool { return len(c.who.Tokens) > 0 }
 // maxCallerLines bounds the names listed; `flowgate who-can` has them all.
 const maxCallerLines = 8
 
-// lines are the "Callable by" line and, expanded, the names.
-func (c *callers) lines(w model.Workflow, st *Styles) []string {
-	label := "  Callable by: "
+// lines are the "Callable by" line and, expanded, the names; the answer
+// goes under the label when both do not fit in width.
+func (c *callers) lines(w model.Workflow, st *Styles, width int) []string {
+	const label = "  Callable by:"
 	var what string
 	switch {
 	case !c.loaded:
-		return []string{label + st.Dim.Render("(reading tokens)")}
+		what = st.Dim.Render("(reading tokens)")
 	case c.who.Anyone:
 		what = st.Deny.Render("anyone") + st.Dim.Render(" (no token needed)")
 	case !w.Public:
@@ -93,8 +95,11 @@ func (c *callers) lines(w model.Workflow, st *Styles) []string {
 		}
 		what = st.Value.Render(strings.Join(parts, " · "))
 	}
-	out := []string{label + what}
-	if !c.expanded {
+	out := []string{label + " " + what}
+	if lipgloss.Width(out[0]) > width {
+		out = []string{label, "    " + what}
+	}
+	if !c.expanded || !c.loaded {
 		return out
 	}
 	for i, t := range c.who.Tokens {

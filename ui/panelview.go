@@ -83,7 +83,7 @@ func (p panel) View(focused bool) string {
 	}
 
 	add("", st.Heading.Render("If called now"), "  "+previewLine(w, st))
-	add(p.callers.lines(w, st)...)
+	add(p.callers.lines(w, st, p.width)...)
 	add("")
 	add(st.Heading.Render("Parameters"))
 	add(parameterLines(w.Parameters, st)...)

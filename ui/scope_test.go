@@ -2,9 +2,11 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -131,4 +133,23 @@ func TestThePanelSaysWhoCanCallTheWorkflow(t *testing.T) {
 	c.t = c.t.Add(2 * time.Hour)
 	d.send(pollMsg{})
 	assert.NotContains(t, d.view(), "temp  admin")
+}
+
+// The help line with the callers key fits 80 columns. bubbles' help runs
+// past its width when its "…" would not fit after the last key that does,
+// which this screen hit exactly.
+func TestHelpLineWithTheCallersKeyFitsTheScreen(t *testing.T) {
+	s := openStore(t)
+	create(t, s, spec{name: "send-invoice", public: true, auth: model.AuthUser})
+	createToken(t, s, store.NewToken{Kind: model.TokenAdmin, Name: "ci-deploy"})
+	d := newDriver(t, s)
+	d.send(teaSize(80, 24))
+	d.selectName("send-invoice").keys("w", "tab")
+	require.True(t, d.m.keys.Callers.Enabled())
+	lines := strings.Split(d.view(), "\n")
+	require.Len(t, lines, 24)
+	for _, l := range lines {
+		assert.LessOrEqual(t, ansi.StringWidth(l), 80, l)
+	}
+	assert.Contains(t, lines[23], "w hide callers")
 }

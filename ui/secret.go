@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // secretDialog shows a new secret — a token, or a share link's URL — the
@@ -33,13 +37,23 @@ func (d secretDialog) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 
 func (d secretDialog) View(width int) string {
 	st := d.st
-	indent, text := "  ", width
-	if d.url {
-		indent, text = "", min(width, dialogReadingWidth)
+	if !d.url {
+		return st.DialogTitle.Render(d.title) + "\n\n" + "  " + st.Secret.Render(d.secret) + "\n\n" +
+			st.Warning.Render(ansiWrap(d.warning, width))
 	}
-	return st.DialogTitle.Render(ansiWrap(d.title, text)) + "\n\n" +
-		indent + st.Secret.Render(d.secret) + "\n\n" +
-		st.Warning.Render(ansiWrap(d.warning, text))
+	// A URL too long for the screen is cut at the edge, never at a '-'
+	// or '/', and the cut is said, so that what is copied can be joined.
+	lines := strings.Split(ansi.Hardwrap(d.secret, width, false), "\n")
+	for i, l := range lines {
+		lines[i] = st.Secret.Render(l)
+	}
+	warning := d.warning
+	if len(lines) > 1 {
+		warning = fmt.Sprintf("The URL is cut over %d lines: join them without spaces when you paste it. ", len(lines)) + warning
+	}
+	text := min(width, dialogReadingWidth)
+	return st.DialogTitle.Render(ansiWrap(d.title, text)) + "\n\n" + strings.Join(lines, "\n") + "\n\n" +
+		st.Warning.Render(ansiWrap(warning, text))
 }
 
 func (d secretDialog) ShortHelp() []key.Binding {

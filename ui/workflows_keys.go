@@ -161,8 +161,9 @@ func (p *workflowsPage) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.NextField, k.PrevField, k.Filter, k.ClearFilter},
-		{k.Toggle, k.OpenDropdown, k.EditText, k.New, k.Rename, k.Delete},
-		{k.Callers, k.Save, k.Discard, k.Back, k.Help, k.Quit},
+		// Toggle and OpenDropdown are never on together: six rows at most.
+		{k.Toggle, k.OpenDropdown, k.EditText, k.New, k.Rename, k.Delete, k.Callers},
+		{k.Save, k.Discard, k.Back, k.Help, k.Quit},
 		k.Tabs,
 	}
 }
