@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -105,13 +106,20 @@ func (p *filesPage) created(msg linkCreatedMsg) tea.Cmd {
 	l := msg.link
 	p.dialog = secretDialog{st: p.st, km: p.keys, url: true,
 		title:  fmt.Sprintf("New share link %s (%s)", linkName(l), l.ID),
-		secret: l.Path + "?fg_link=" + msg.secret,
+		secret: linkURL(l.Path, msg.secret),
 		warning: fmt.Sprintf("It opens %s, and nothing else, for GET and HEAD until %s (in %s). Put your app's address "+
 			"in front of it. Copy it now: this is the only time it is shown; flowgate keeps only its hash. "+
 			"To copy, select it with the mouse (hold shift if the terminal will not let you).",
 			l.Path, l.ExpiresAt.Local().Format(timeLayout), countdown(l.ExpiresAt.Sub(p.now())))}
 	p.setStatus(statusOK, fmt.Sprintf("Created share link %s to %s.", l.ID, l.Path))
 	return p.load()
+}
+
+// linkURL is the link as it travels: the path, escaped as a URL path (a
+// space or '#' in a file name would otherwise end or break it), then the
+// secret, exactly as `flowgate link create` prints it.
+func linkURL(path, secret string) string {
+	return (&url.URL{Path: path}).EscapedPath() + "?fg_link=" + secret
 }
 
 // linkName is a link's name for sentences, or "without a name".

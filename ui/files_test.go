@@ -199,3 +199,15 @@ func TestFilesPageAndFormsFitSmallTerminals(t *testing.T) {
 		fits("token form")
 	}
 }
+
+// A file name with a space or '#' would end or break the URL: the path is
+// escaped as the CLI escapes it, and the checker decodes it back.
+func TestTheLinkURLEscapesThePath(t *testing.T) {
+	s := openStore(t)
+	addPrefix(t, s, "/fileupload/", "")
+	d := newDriver(t, s).keys("6", "n").typeText("March #3 report.pdf").keys("enter")
+	dlg, ok := d.m.dialog.(secretDialog)
+	require.True(t, ok)
+	assert.True(t, strings.HasPrefix(dlg.secret, "/fileupload/March%20%233%20report.pdf?fg_link=fgl_"), dlg.secret)
+	assert.Equal(t, "/fileupload/March #3 report.pdf", listLinks(t, s)[0].Path, "the store keeps the decoded path")
+}
