@@ -43,9 +43,10 @@ type Model struct {
 
 	width, height int
 	bodyHeight    int
-	// Pre-sized dialog frame, rebuilt on resize so View builds no style.
-	dialogFrame lipgloss.Style
-	dialogInner int
+	// Pre-sized dialog frames, rebuilt on resize so View builds no style:
+	// [0] the reading width, [1] a wide dialog's (see wideDialog).
+	dialogFrame [2]lipgloss.Style
+	dialogInner [2]int
 
 	loaded bool
 	gen    int64
@@ -183,6 +184,8 @@ func (m *Model) layout() {
 	for _, p := range m.pages {
 		p.SetSize(m.width, m.bodyHeight)
 	}
-	m.dialogInner = dialogWidth(m.width, m.st.Dialog)
-	m.dialogFrame = m.st.Dialog.Width(m.dialogInner + m.st.Dialog.GetHorizontalPadding())
+	for i, wide := range []bool{false, true} {
+		m.dialogInner[i] = dialogWidth(m.width, m.st.Dialog, wide)
+		m.dialogFrame[i] = m.st.Dialog.Width(m.dialogInner[i] + m.st.Dialog.GetHorizontalPadding())
+	}
 }

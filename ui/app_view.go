@@ -32,7 +32,11 @@ func (m Model) View() string {
 	var body string
 	switch {
 	case m.dialog != nil:
-		body = dialogBox(m.dialogFrame, m.dialog, m.dialogInner, m.width, m.bodyHeight)
+		i := 0
+		if w, ok := m.dialog.(wideDialog); ok && w.wide() {
+			i = 1
+		}
+		body = dialogBox(m.dialogFrame[i], m.dialog, m.dialogInner[i], m.width, m.bodyHeight)
 	case !m.loaded:
 		body = m.st.Dim.Render("Reading " + m.dbName + "…")
 	default:
@@ -64,6 +68,10 @@ func (m Model) footerView() string {
 	helpView := m.help.View(m)
 	if m.help.ShowAll {
 		helpView = padLines(helpView, fullHelpRows)
+	} else {
+		// bubbles' help keeps adding keys past its width when the "…"
+		// would not fit after the last key that does: cut it here.
+		helpView = ansi.Truncate(helpView, m.width, "…")
 	}
 	return m.statusView() + "\n" + helpView
 }

@@ -20,6 +20,13 @@ type dialog interface {
 	ShortHelp() []key.Binding
 }
 
+// wideDialog is a dialog that may ask for the body's whole width, less
+// the margins, instead of the usual reading width: one showing a long line
+// that is to be copied whole, such as a share link's URL.
+type wideDialog interface {
+	wide() bool
+}
+
 // closeDialogMsg tells the root a dialog was dismissed without an answer
 // that needs work (the dialog already closed itself).
 type closeDialogMsg struct{}
@@ -75,10 +82,17 @@ func withHelp(b key.Binding, desc string) key.Binding {
 // dialogMargin is the least room left beside a dialog on each side.
 const dialogMargin = 1
 
+// dialogReadingWidth is the widest a dialog's text runs, for reading.
+const dialogReadingWidth = 72
+
 // dialogWidth is the inner width of a dialog drawn with frame in a body of
-// the given width.
-func dialogWidth(body int, frame lipgloss.Style) int {
-	return max(20, min(72, body-frame.GetHorizontalFrameSize()-2*dialogMargin))
+// the given width: the reading width, or all there is for a wide one.
+func dialogWidth(body int, frame lipgloss.Style, wide bool) int {
+	room := body - frame.GetHorizontalFrameSize() - 2*dialogMargin
+	if wide {
+		return max(20, room)
+	}
+	return max(20, min(dialogReadingWidth, room))
 }
 
 // dialogBox frames a dialog's content with the pre-sized frame style and

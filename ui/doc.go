@@ -1,7 +1,8 @@
 // Package ui is flowgate's full-screen editor, built on Bubble Tea: a list of
 // workflows with their exposure at a glance, a property panel to change the
-// access settings in a few keystrokes, and pages for review findings,
-// history, API tokens and the call log.
+// access settings in a few keystrokes (and see who can call the workflow
+// right now), and pages for review findings, history, API tokens and their
+// scopes, the call log, and private files with their share links.
 //
 // The shape follows the Elm architecture strictly, after soft-serve. The
 // root Model only routes: global keys and the page tabs, sizes (measured
@@ -21,7 +22,9 @@
 // (title and tab key) in page.go, and let the messages that answer its
 // commands name it as their owner().
 //
-// Nothing here decides who may call a workflow: the preview in the panel
-// and the review page call model.Decide and model.Review, the same code the
-// runtime checker and the CLI use.
+// Nothing here decides who may call a workflow: the preview in the panel,
+// its "Callable by" line and the review page call model.Decide,
+// model.WhoCan and model.Review, the same code the runtime checker and the
+// CLI use; the token and link forms check what is typed with the model's
+// own parsers (scope patterns, link paths and lifetimes).
 package ui

@@ -38,8 +38,18 @@ func goldenApp(t *testing.T, s *store.Store) {
 // it, then quits and returns the final screen as plain text.
 func screen(t *testing.T, s *store.Store, steps func(tm *teatest.TestModel)) string {
 	t.Helper()
-	tm := teatest.NewTestModel(t, New(context.Background(), s, Options{}), teatest.WithInitialTermSize(100, 30))
-	waitFor(t, tm, "Workflows 1/")
+	return screenWith(t, s, Options{}, steps)
+}
+
+// screenWith is screen with other options (a clock).
+func screenWith(t *testing.T, s *store.Store, opts Options, steps func(tm *teatest.TestModel)) string {
+	t.Helper()
+	tm := teatest.NewTestModel(t, New(context.Background(), s, opts), teatest.WithInitialTermSize(100, 30))
+	// The first workflow is selected, and the panel's "Callable by" has
+	// had its own read of the tokens (one wait: each reads the output on).
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte("Workflows 1/")) && callersRead.Match(b)
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
 	if steps != nil {
 		steps(tm)
 	}
@@ -69,6 +79,7 @@ func settle(t *testing.T, tm *teatest.TestModel, text string) {
 }
 
 var (
+	callersRead = regexp.MustCompile(`Callable by: [a-z0-9]`)
 	datePattern = regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
 	timePattern = regexp.MustCompile(`\d{2}:\d{2}:\d{2}`)
 )

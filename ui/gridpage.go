@@ -113,3 +113,34 @@ const detailIndent = 2
 func detailBlock(lines []string, width, rows int) string {
 	return "\n" + padLines(fitLines(lines, width, rows), rows)
 }
+
+// revokeQuestion asks before revoking something (a token, a link): y sends
+// yes, n or esc keeps it. A stray key answers nothing.
+func (g *gridPage) revokeQuestion(title, body string, yes tea.Msg) {
+	g.dialog = confirmDialog{st: g.st, title: title, body: body, choices: []choice{
+		{withHelp(g.keys.Yes, "revoke"), yes},
+		{withHelp(g.keys.No, "keep it"), nil},
+	}}
+}
+
+// revoked reports how a revocation went and, when it worked, reads the
+// page again (reload) to show it.
+func (g *gridPage) revoked(err error, done string, reload func() tea.Cmd) tea.Cmd {
+	if err != nil {
+		g.setStatus(statusError, "Not revoked: "+err.Error())
+		return nil
+	}
+	g.setStatus(statusOK, done)
+	return reload()
+}
+
+// refused puts the store's refusal of what a form asked for back in the
+// form, still open, so the value can be corrected; if the form is gone, it
+// goes to the status line.
+func (g *gridPage) refused(err error, what string) {
+	if f, ok := g.dialog.(refusable); ok {
+		g.dialog = f.failed(err)
+		return
+	}
+	g.setStatus(statusError, what+" not created: "+err.Error())
+}

@@ -80,7 +80,13 @@ type driver struct {
 
 func newDriver(t testing.TB, s *store.Store) *driver {
 	t.Helper()
-	d := &driver{t: t, m: New(context.Background(), s, Options{PollInterval: -1})}
+	return newDriverWith(t, s, Options{PollInterval: -1})
+}
+
+// newDriverWith is newDriver with other options (a clock).
+func newDriverWith(t testing.TB, s *store.Store, opts Options) *driver {
+	t.Helper()
+	d := &driver{t: t, m: New(context.Background(), s, opts)}
 	d.send(tea.WindowSizeMsg{Width: 100, Height: 30})
 	d.run(d.m.Init())
 	require.True(t, d.m.loaded, "first load")

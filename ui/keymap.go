@@ -30,8 +30,13 @@ type KeyMap struct {
 	Back key.Binding
 	Jump key.Binding // review: go to the finding's workflow
 
-	// Tokens view.
+	// Callers expands (or folds) the panel's "Callable by" line into the
+	// names of the tokens that can call the workflow; only while some can.
+	Callers key.Binding
+
+	// Tokens and Files pages: Revoke serves both.
 	NewToken, Revoke key.Binding
+	NewLink          key.Binding
 
 	// Dialogs.
 	NextInput, PrevInput  key.Binding // the token form's fields
@@ -80,6 +85,8 @@ func DefaultKeyMap() KeyMap {
 
 		NewToken: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new token")),
 		Revoke:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke")),
+		NewLink:  key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new link")),
+		Callers:  key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "who can call")),
 
 		NextInput:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next")),
 		PrevInput:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous")),
@@ -108,5 +115,6 @@ func (k *KeyMap) pageBindings() []*key.Binding {
 		&k.NextField, &k.PrevField, &k.Filter, &k.ClearFilter,
 		&k.Toggle, &k.OpenDropdown, &k.Choose, &k.CloseMenu, &k.EditText, &k.AcceptText, &k.CancelText,
 		&k.New, &k.Rename, &k.Delete, &k.Discard, &k.Back, &k.Jump, &k.NewToken, &k.Revoke,
+		&k.NewLink, &k.Callers,
 	}
 }

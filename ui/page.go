@@ -43,6 +43,7 @@ const (
 	pageHistory
 	pageTokens
 	pageCalls
+	pageFiles
 )
 
 // pageList is the editor's pages in tab order, each with its tab's title
@@ -56,6 +57,7 @@ var pageList = []struct {
 	pageHistory:   {"History", "3", newHistoryPage},
 	pageTokens:    {"Tokens", "4", newTokensPage},
 	pageCalls:     {"Calls", "5", newCallsPage},
+	pageFiles:     {"Files", "6", newFilesPage},
 }
 
 // tabKeys are the keys that show each page, in pageList order.

@@ -45,7 +45,7 @@ func TestEscOnAGridPageGoesBackToTheWorkflows(t *testing.T) {
 	s := openStore(t)
 	create(t, s, spec{name: "wf", public: true, auth: model.AuthNone})
 	d := newDriver(t, s)
-	for _, tab := range []string{"2", "3", "4", "5"} {
+	for _, tab := range []string{"2", "3", "4", "5", "6"} {
 		d.keys(tab)
 		assert.NotEqual(t, pageWorkflows, d.m.active)
 		assert.True(t, d.m.keys.Back.Enabled(), "esc back is in the help")

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -38,14 +40,34 @@ type panel struct {
 	desc          textinput.Model
 	editing       bool // typing into the description
 	width, height int
+	// callers is who can call the workflow as the panel shows it now
+	// (panel_callers.go); now is the clock tokens expire by.
+	callers callers
+	now     func() time.Time
 }
 
-func newPanel(st *Styles) panel {
+func newPanel(st *Styles, now func() time.Time) panel {
 	ti := textinput.New()
 	ti.Prompt = ""
 	ti.CharLimit = 1000
 	staticCursor(&ti)
-	return panel{st: st, desc: ti}
+	return panel{st: st, desc: ti, now: now}
+}
+
+// countCallers asks again who can call the workflow shown: after it
+// changed, when the tokens were read again, and as time passes.
+func (p *panel) countCallers() {
+	if !p.has {
+		p.callers.who = model.Callers{}
+		return
+	}
+	p.callers.count(&p.w, p.now())
+}
+
+// setGrants takes a fresh read of the tokens.
+func (p *panel) setGrants(grants []model.TokenGrant) {
+	p.callers.grants, p.callers.loaded = grants, true
+	p.countCallers()
 }
 
 // show puts entry e in the panel. Switching to another workflow closes the
@@ -54,6 +76,7 @@ func (p *panel) show(e *entry) {
 	if e == nil {
 		p.has, p.dropdown.open, p.editing = false, false, false
 		p.desc.Blur()
+		p.countCallers()
 		return
 	}
 	if !p.has || p.w.ID != e.stored.ID {
@@ -63,6 +86,7 @@ func (p *panel) show(e *entry) {
 	p.has, p.w = true, e.effective()
 	p.unsaved, p.stale, p.gone = e.draft != nil, e.stale, e.gone
 	p.clampField()
+	p.countCallers()
 }
 
 // visible reports whether f is drawn: Authentication only while public.

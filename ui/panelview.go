@@ -82,7 +82,9 @@ func (p panel) View(focused bool) string {
 			labelIndent, p.width, st.Warning)...)
 	}
 
-	add("", st.Heading.Render("If called now"), "  "+previewLine(w, st), "")
+	add("", st.Heading.Render("If called now"), "  "+previewLine(w, st))
+	add(p.callers.lines(w, st, p.width)...)
+	add("")
 	add(st.Heading.Render("Parameters"))
 	add(parameterLines(w.Parameters, st)...)
 	return fitLines(lines, p.width, p.height)

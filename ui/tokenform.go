@@ -17,74 +17,71 @@ import (
 // createTokenMsg is the token form's answer: what to create.
 type createTokenMsg struct{ nt store.NewToken }
 
+// The token form's fields, top to bottom; every one but the kind is a
+// text input (inputs[field-1]).
+const (
+	tokenFieldKind = iota
+	tokenFieldName
+	tokenFieldUser
+	tokenFieldLifetime
+	tokenFieldWorkflows
+	tokenFieldFiles
+	tokenFieldCount
+)
+
 // tokenForm asks what a new API token is for: kind, name, the user it acts
-// as (user tokens only) and an optional lifetime. It stays open until the
-// store accepts the token, so a refused value can be corrected in place.
+// as (user tokens only), an optional lifetime, and its scope: the workflows
+// it may call and the private files it may read. The scope is checked as
+// it is typed — errors inline, and how many of today's workflows the
+// patterns reach — so nobody creates a token that grants other than they
+// think. It stays open until the store accepts the token, so a refused
+// value can be corrected in place.
 type tokenForm struct {
-	st     *Styles
-	km     KeyMap
-	kind   model.TokenKind
-	inputs [3]textinput.Model // name, user id, lifetime
-	focus  int                // 0 kind, 1 name, 2 user id, 3 lifetime
-	err    error
-	busy   bool
-	now    func() time.Time
+	formCore // focus is a tokenField…
+	kind     model.TokenKind
+	inputs   [tokenFieldCount - 1]textinput.Model
+	now      func() time.Time
+
+	// names are the stored workflows' names and prefixes the protected
+	// prefixes, read when the form opened: what the scope is measured
+	// against.
+	names, prefixes []string
+	// scope is what the two scope fields say now; wfErr and filesErr
+	// what is wrong with them (nil: the field parses).
+	scope           model.Scope
+	wfErr, filesErr error
+	// matching counts the names the workflow patterns reach and outside
+	// lists the file patterns under no prefix, kept so View stays cheap.
+	matching int
+	outside  []string
 }
 
-func newTokenForm(st *Styles, km KeyMap, now func() time.Time) tokenForm {
-	f := tokenForm{st: st, km: km, kind: model.TokenAdmin, focus: 1, now: now}
-	for i, ph := range []string{"who or what uses it, e.g. ci-deploy", "the user id it acts as", "e.g. 30d or 12h; empty: never expires"} {
-		ti := textinput.New()
-		ti.Prompt = ""
-		ti.Placeholder = ph
-		ti.CharLimit = 200
-		staticCursor(&ti)
-		f.inputs[i] = ti
+// tokenScopeHint is the placeholder of the files field.
+const tokenScopeHint = "e.g. /fileupload/reports/ — empty: no private file"
+
+func newTokenForm(st *Styles, km KeyMap, now func() time.Time, names, prefixes []string) tokenForm {
+	f := tokenForm{formCore: formCore{st: st, km: km, focus: tokenFieldName}, kind: model.TokenAdmin, now: now,
+		names: names, prefixes: prefixes}
+	for i, ph := range []string{"who or what uses it, e.g. ci-deploy", "the user id it acts as",
+		"e.g. 30d or 12h; empty: never expires", "e.g. send-*, login — empty: no workflow", tokenScopeHint} {
+		f.inputs[i] = newFormInput(ph, 200)
 	}
+	// A scope may list up to model.MaxScopePatterns patterns.
+	for _, i := range []int{tokenFieldWorkflows - 1, tokenFieldFiles - 1} {
+		f.inputs[i].CharLimit = model.MaxScopePatterns * (model.MaxNameLength + 2)
+	}
+	// What `token create` grants without scope flags, spelled out.
+	f.inputs[tokenFieldWorkflows-1].SetValue(strings.Join(model.DefaultScope().Workflows, ", "))
 	f.inputs[0].Focus()
+	f.checkScope()
 	return f
 }
 
 // fieldShown skips the user id for admin tokens.
-func (f tokenForm) fieldShown(i int) bool { return i != 2 || f.kind == model.TokenUser }
-
-func (f tokenForm) move(dir int) tokenForm {
-	for i := f.focus + dir; i >= 0 && i <= 3; i += dir {
-		if f.fieldShown(i) {
-			f.focus = i
-			break
-		}
-	}
-	for i := range f.inputs {
-		if i+1 == f.focus {
-			f.inputs[i].Focus()
-		} else {
-			f.inputs[i].Blur()
-		}
-	}
-	return f
-}
+func (f tokenForm) fieldShown(i int) bool { return i != tokenFieldUser || f.kind == model.TokenUser }
 
 func (f tokenForm) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
-	if f.busy {
-		return f, nil
-	}
-	switch {
-	case key.Matches(msg, f.km.Cancel):
-		return nil, msgCmd(closeDialogMsg{})
-	case key.Matches(msg, f.km.Accept):
-		nt, err := f.request()
-		if err != nil {
-			f.err = err
-			return f, nil
-		}
-		f.err, f.busy = nil, true
-		return f, msgCmd(createTokenMsg{nt: nt})
-	case key.Matches(msg, f.km.NextInput):
-		return f.move(1), nil
-	case key.Matches(msg, f.km.PrevInput):
-		return f.move(-1), nil
-	case f.focus == 0 && key.Matches(msg, f.km.SwitchKind):
+	if !f.busy && f.focus == tokenFieldKind && key.Matches(msg, f.km.SwitchKind) {
 		if f.kind == model.TokenAdmin {
 			f.kind = model.TokenUser
 		} else {
@@ -92,28 +89,53 @@ func (f tokenForm) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 		}
 		return f, nil
 	}
-	if f.focus == 0 {
+	switch step, cmd := f.key(msg, tokenFieldCount, f.fieldShown, f.submit); step {
+	case stepClose:
+		return nil, cmd
+	case stepDone:
+		focusInput(f.inputs[:], f.focus-1)
+		return f, cmd
+	}
+	if f.focus == tokenFieldKind {
 		return f, nil
 	}
 	var cmd tea.Cmd
 	f.inputs[f.focus-1], cmd = f.inputs[f.focus-1].Update(msg)
+	f.checkScope()
 	return f, cmd
+}
+
+// submit is what enter asks for.
+func (f tokenForm) submit() (tea.Msg, error) {
+	nt, err := f.request()
+	return createTokenMsg{nt: nt}, err
+}
+
+// checkScope reads the two scope fields again, after every key: the form
+// shows at once what they grant or what is wrong with them.
+func (f *tokenForm) checkScope() {
+	var wf, files []string
+	wf, f.wfErr = model.ParseWorkflowPatterns(f.inputs[tokenFieldWorkflows-1].Value())
+	files, f.filesErr = model.ParseFilePatterns(f.inputs[tokenFieldFiles-1].Value())
+	f.scope = model.Scope{Workflows: wf, Files: files}
+	f.matching = f.scope.MatchingWorkflows(f.names)
+	f.outside = f.scope.FilePatternsOutside(f.prefixes)
 }
 
 // request checks the form and builds the store request. The store checks
 // again; this only catches what can be said before asking it.
 func (f tokenForm) request() (store.NewToken, error) {
-	nt := store.NewToken{Kind: f.kind, Name: strings.TrimSpace(f.inputs[0].Value())}
+	nt := store.NewToken{Kind: f.kind, Name: strings.TrimSpace(f.inputs[tokenFieldName-1].Value())}
 	if nt.Name == "" {
 		return nt, errors.New("give the token a name saying who or what uses it")
 	}
 	if f.kind == model.TokenUser {
-		nt.UserID = strings.TrimSpace(f.inputs[1].Value())
+		nt.UserID = strings.TrimSpace(f.inputs[tokenFieldUser-1].Value())
 		if nt.UserID == "" {
 			return nt, errors.New("a user token needs the id of the user it acts as")
 		}
 	}
-	if s := strings.TrimSpace(f.inputs[2].Value()); s != "" {
+	if s := strings.TrimSpace(f.inputs[tokenFieldLifetime-1].Value()); s != "" {
 		d, err := model.ParseTokenLifetime(s)
 		if err != nil {
 			return nt, err
@@ -121,12 +143,18 @@ func (f tokenForm) request() (store.NewToken, error) {
 		at := f.now().Add(d)
 		nt.ExpiresAt = &at
 	}
+	if err := errors.Join(f.wfErr, f.filesErr); err != nil {
+		return nt, err
+	}
+	scope := f.scope
+	nt.Scope = &scope
 	return nt, nil
 }
 
-// failed shows the store's refusal and lets the user correct the form.
-func (f tokenForm) failed(err error) tokenForm {
-	f.err, f.busy = err, false
+// failed shows the store's refusal and lets the user correct the form
+// (refusable).
+func (f tokenForm) failed(err error) dialog {
+	f.refused(err)
 	return f
 }
 
@@ -134,70 +162,65 @@ func (f tokenForm) View(width int) string {
 	st := f.st
 	var b strings.Builder
 	b.WriteString(st.DialogTitle.Render("New API token") + "\n\n")
-	row := func(i int, label, value string) {
-		marker, style := "  ", st.Label
-		if f.focus == i {
-			marker, style = "› ", st.FocusLabel
-		}
-		fmt.Fprintf(&b, "%s%s %s\n", marker, style.Render(fmt.Sprintf("%-10s", label)), value)
-	}
 	kind := "(•) admin  ( ) user"
 	if f.kind == model.TokenUser {
 		kind = "( ) admin  (•) user"
 	}
-	row(0, "Kind", kind)
-	row(1, "Name", f.inputs[0].View())
-	if f.fieldShown(2) {
-		row(2, "User id", f.inputs[1].View())
+	b.WriteString(formRow(st, f.focus == tokenFieldKind, "Kind", kind))
+	for i := tokenFieldName; i < tokenFieldCount; i++ {
+		if f.fieldShown(i) {
+			b.WriteString(formRow(st, f.focus == i, tokenFieldLabels[i], f.inputs[i-1].View()))
+		}
+		switch i {
+		case tokenFieldWorkflows:
+			b.WriteString(f.workflowsNote(width))
+		case tokenFieldFiles:
+			b.WriteString(f.filesNote(width))
+		}
 	}
-	row(3, "Expires in", f.inputs[2].View())
-	b.WriteString("\n")
-	switch {
-	case f.busy:
-		b.WriteString(st.Dim.Render("Creating…"))
-	case f.err != nil:
-		b.WriteString(st.StatusError.Render(ansiWrap(f.err.Error(), width)))
-	default:
-		b.WriteString(st.Dim.Render(ansiWrap("Admin tokens may call Admin only workflows; user tokens call as that user.", width)))
-	}
+	b.WriteString("\n" + f.footer("Admin tokens may call Admin only workflows; user tokens call as that user. "+
+		"Either only within its scope.", width))
 	return b.String()
+}
+
+// tokenFieldLabels name the text fields.
+var tokenFieldLabels = [tokenFieldCount]string{tokenFieldName: "Name", tokenFieldUser: "User id",
+	tokenFieldLifetime: "Expires in", tokenFieldWorkflows: "Workflows", tokenFieldFiles: "Files"}
+
+// workflowsNote says how many of today's workflows the patterns reach, or
+// what is wrong with them.
+func (f tokenForm) workflowsNote(width int) string {
+	st := f.st
+	switch n := f.matching; {
+	case f.wfErr != nil:
+		return formNote(st.StatusError, f.wfErr.Error(), width)
+	case len(f.scope.Workflows) == 0:
+		return formNote(st.Dim, "none: the token may call no workflow", width)
+	case n == 0:
+		return formNote(st.Warning, "matches no workflow today (allowed: it may match one created later)", width)
+	default:
+		return formNote(st.Dim, fmt.Sprintf("matches %s (of %d today)", plural(n, "workflow"), len(f.names)), width)
+	}
+}
+
+// filesNote says what the file patterns reach, or what is wrong with them.
+func (f tokenForm) filesNote(width int) string {
+	st := f.st
+	outside := f.outside
+	switch {
+	case f.filesErr != nil:
+		return formNote(st.StatusError, f.filesErr.Error(), width)
+	case len(f.scope.Files) == 0:
+		return formNote(st.Dim, "none: the token may read no private file", width)
+	case len(outside) > 0:
+		return formNote(st.Warning, strings.Join(outside, ", ")+" is under no protected prefix, so flowgate "+
+			"never checks it: it grants nothing", width)
+	}
+	return formNote(st.Dim, plural(len(f.scope.Files), "pattern")+" under the protected prefixes", width)
 }
 
 func (f tokenForm) ShortHelp() []key.Binding {
 	sw := f.km.SwitchKind
-	sw.SetEnabled(f.focus == 0)
+	sw.SetEnabled(f.focus == tokenFieldKind)
 	return []key.Binding{f.km.NextInput, sw, withHelp(f.km.Accept, "create"), f.km.Cancel}
-}
-
-// secretDialog shows a new token's secret, the only time it can be seen:
-// the database keeps just its hash. The secret lives in this dialog alone
-// and is gone when it closes.
-type secretDialog struct {
-	st     *Styles
-	km     KeyMap
-	secret string
-	tok    store.Token
-}
-
-func (d secretDialog) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
-	if key.Matches(msg, d.km.Accept) || key.Matches(msg, d.km.Cancel) {
-		return nil, msgCmd(closeDialogMsg{})
-	}
-	return d, nil
-}
-
-func (d secretDialog) View(width int) string {
-	st := d.st
-	who := "admin token"
-	if d.tok.Kind == model.TokenUser {
-		who = "user token for " + d.tok.UserID
-	}
-	return st.DialogTitle.Render(fmt.Sprintf("New %s %q (%s)", who, d.tok.Name, d.tok.ID)) + "\n\n" +
-		"  " + st.Secret.Render(d.secret) + "\n\n" +
-		st.Warning.Render(ansiWrap("Copy it now: this is the only time it is shown. flowgate keeps only its hash, "+
-			"so it cannot be shown again; if it is lost, revoke it and create another.", width))
-}
-
-func (d secretDialog) ShortHelp() []key.Binding {
-	return []key.Binding{withHelp(d.km.Accept, "I have copied it")}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -18,6 +19,8 @@ import (
 type tokensPage struct {
 	gridPage
 	tokens []store.Token
+	// prefixes are the protected prefixes, for the form's file scope.
+	prefixes []string
 }
 
 func newTokensPage(c *common) page {
@@ -35,7 +38,8 @@ func newTokensPage(c *common) page {
 		column{title: "KIND", width: 5},
 		column{title: "USER", width: 10},
 		column{title: "PREFIX", width: 8},
-		column{title: "CREATED", width: 10},
+		column{title: "SCOPE"},
+		column{title: "CREATED", width: 10, optional: true},
 		column{title: "LAST USED", width: 10},
 		column{title: "EXPIRES", width: 10},
 		column{title: "STATUS", width: 7, style: status},
@@ -50,6 +54,7 @@ func (p *tokensPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		return p, p.load()
 	case tokensLoadedMsg:
 		if p.answered(msg.seq, msg.err) {
+			p.prefixes = msg.prefixes
 			p.set(msg.tokens)
 		}
 	case createTokenMsg:
@@ -59,12 +64,7 @@ func (p *tokensPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	case confirmRevokeMsg:
 		return p, revokeTokenCmd(p.ctx, p.store, msg.tok)
 	case tokenRevokedMsg:
-		if msg.err != nil {
-			p.setStatus(statusError, "Not revoked: "+msg.err.Error())
-			return p, nil
-		}
-		p.setStatus(statusOK, "Revoked token "+msg.name+": calls with it are refused.")
-		return p, p.load()
+		return p, p.revoked(msg.err, "Revoked token "+msg.name+": calls with it are refused.", p.load)
 	case tea.KeyMsg:
 		p.handleKey(msg)
 	}
@@ -74,16 +74,13 @@ func (p *tokensPage) Update(msg tea.Msg) (page, tea.Cmd) {
 func (p *tokensPage) handleKey(k tea.KeyMsg) {
 	switch {
 	case key.Matches(k, p.keys.NewToken):
-		p.dialog = newTokenForm(p.st, p.keys, p.now)
+		p.dialog = newTokenForm(p.st, p.keys, p.now, p.ws.storedNames(), p.prefixes)
 	case key.Matches(k, p.keys.Revoke):
 		if t, ok := p.selected(); ok && t.RevokedAt == nil {
-			p.dialog = confirmDialog{st: p.st, title: "Revoke token " + t.Name + "?",
-				body: fmt.Sprintf("Calls with %s… (%s) are refused from the next decision on. "+
+			p.revokeQuestion("Revoke token "+t.Name+"?",
+				fmt.Sprintf("Calls with %s… (%s) are refused from the next decision on. "+
 					"The token stays listed as revoked; this cannot be undone.", t.Prefix, t.ID),
-				choices: []choice{
-					{withHelp(p.keys.Yes, "revoke"), confirmRevokeMsg{tok: t}},
-					{withHelp(p.keys.No, "keep it"), nil},
-				}}
+				confirmRevokeMsg{tok: t})
 		}
 	default:
 		p.handleGridKey(k)
@@ -94,14 +91,17 @@ func (p *tokensPage) handleKey(k tea.KeyMsg) {
 // form, still open, so the value can be corrected.
 func (p *tokensPage) created(msg tokenCreatedMsg) tea.Cmd {
 	if msg.err != nil {
-		if f, ok := p.dialog.(tokenForm); ok {
-			p.dialog = f.failed(msg.err)
-		} else {
-			p.setStatus(statusError, "Token not created: "+msg.err.Error())
-		}
+		p.refused(msg.err, "Token")
 		return nil
 	}
-	p.dialog = secretDialog{st: p.st, km: p.keys, secret: msg.secret, tok: msg.tok}
+	who := "admin token"
+	if msg.tok.Kind == model.TokenUser {
+		who = "user token for " + msg.tok.UserID
+	}
+	p.dialog = secretDialog{st: p.st, km: p.keys, secret: msg.secret,
+		title: fmt.Sprintf("New %s %q (%s)", who, msg.tok.Name, msg.tok.ID),
+		warning: "Copy it now: this is the only time it is shown. flowgate keeps only its hash, " +
+			"so it cannot be shown again; if it is lost, revoke it and create another."}
 	p.setStatus(statusOK, fmt.Sprintf("Created token %s (%s).", msg.tok.Name, msg.tok.ID))
 	return p.load()
 }
@@ -125,7 +125,7 @@ func (p *tokensPage) set(tokens []store.Token) {
 		if user == "" {
 			user = "—"
 		}
-		rows[i] = []string{t.Name, string(t.Kind), user, t.Prefix, shortDate(&t.CreatedAt, ""),
+		rows[i] = []string{t.Name, string(t.Kind), user, t.Prefix, scopeSummary(t.Scope), shortDate(&t.CreatedAt, ""),
 			shortDate(t.LastUsedAt, "never"), shortDate(t.ExpiresAt, "never"), model.TokenStatus(t.ExpiresAt, t.RevokedAt, now).String()}
 	}
 	p.grid.setRows(rows)
@@ -149,18 +149,23 @@ func (p *tokensPage) revocable() bool {
 // titleAndDetail are the title above the grid and the selected token's
 // details below it.
 func (p *tokensPage) titleAndDetail() (above, below string) {
-	detail := ""
+	var detail []string
 	if t, ok := p.selected(); ok {
-		detail = fmt.Sprintf("%s · id %s · created %s", t.Name, t.ID, t.CreatedAt.Local().Format(timeLayout))
+		line := fmt.Sprintf("%s · id %s · created %s", t.Name, t.ID, t.CreatedAt.Local().Format(timeLayout))
 		if t.Kind == model.TokenUser {
-			detail += " · acts as user " + t.UserID
+			line += " · acts as user " + t.UserID
 		}
 		if t.RevokedAt != nil {
-			detail += " · revoked " + formatTime(t.RevokedAt, "")
+			line += " · revoked " + formatTime(t.RevokedAt, "")
 		}
+		detail = []string{p.st.Dim.Render(line), p.st.Dim.Render("may call: " + patternList(t.Scope.Workflows, "no workflow") +
+			" · may read: " + patternList(t.Scope.Files, "no private file"))}
 	}
-	return p.st.Heading.Render("API tokens") + "\n", fitLines([]string{p.st.Dim.Render(detail)}, p.width, 1)
+	return p.st.Heading.Render("API tokens") + "\n", fitLines(detail, p.width, tokenDetailRows)
 }
+
+// tokenDetailRows is the room under the grid for the selected token.
+const tokenDetailRows = 2
 
 func (p *tokensPage) syncKeys() {
 	p.enableGridKeys()
@@ -176,4 +181,17 @@ func (p *tokensPage) ShortHelp() []key.Binding {
 func (p *tokensPage) FullHelp() [][]key.Binding {
 	k := p.keys
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.NewToken, k.Revoke}, k.Tabs, {k.Save, k.Back, k.Help, k.Quit}}
+}
+
+// scopeSummary is a token's scope in a grid cell: "wf: *  files: —".
+func scopeSummary(sc model.Scope) string {
+	return "wf: " + patternList(sc.Workflows, "—") + "  files: " + patternList(sc.Files, "—")
+}
+
+// patternList joins a scope's patterns, or says none.
+func patternList(patterns []string, none string) string {
+	if len(patterns) == 0 {
+		return none
+	}
+	return strings.Join(patterns, ",")
 }

@@ -11,11 +11,13 @@ import (
 // The tokens page's reads and writes, and the messages that answer them
 // (and its dialogs).
 
-// tokensLoadedMsg answers tokensCmd.
+// tokensLoadedMsg answers tokensCmd: the tokens, and the protected
+// prefixes their file scopes are measured against.
 type tokensLoadedMsg struct {
-	seq    int
-	tokens []store.Token
-	err    error
+	seq      int
+	tokens   []store.Token
+	prefixes []string
+	err      error
 }
 
 // tokenCreatedMsg answers createTokenCmd. The secret exists only here and
@@ -50,7 +52,11 @@ func (p *tokensPage) load() tea.Cmd {
 func tokensCmd(ctx context.Context, s *store.Store, seq int) tea.Cmd {
 	return func() tea.Msg {
 		tokens, err := s.ListTokens(ctx)
-		return tokensLoadedMsg{seq: seq, tokens: tokens, err: err}
+		if err != nil {
+			return tokensLoadedMsg{seq: seq, err: err}
+		}
+		prefixes, err := listPrefixStrings(ctx, s)
+		return tokensLoadedMsg{seq: seq, tokens: tokens, prefixes: prefixes, err: err}
 	}
 }
 

@@ -394,10 +394,13 @@ func TestUserTokenNeedsUserID(t *testing.T) {
 		d.keys("backspace")
 	}
 	d.typeText("30d").keys("enter")
-	dlg, ok := d.m.dialog.(secretDialog)
+	_, ok := d.m.dialog.(secretDialog)
 	require.True(t, ok)
-	assert.Equal(t, "u_42", dlg.tok.UserID)
-	assert.NotNil(t, dlg.tok.ExpiresAt)
+	toks, err := s.ListTokens(context.Background())
+	require.NoError(t, err)
+	require.Len(t, toks, 1)
+	assert.Equal(t, "u_42", toks[0].UserID)
+	assert.NotNil(t, toks[0].ExpiresAt)
 }
 
 func TestReviewJumpsToWorkflow(t *testing.T) {

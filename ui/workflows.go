@@ -27,6 +27,9 @@ type workflowsPage struct {
 	focus pane
 	// saving: a save is on its way, so another waits for it.
 	saving bool
+	// grantsSeq numbers the reads of the tokens for the panel's
+	// "Callable by"; only the answer to the latest is taken.
+	grantsSeq int
 
 	width, height int
 	// Pre-sized frames, rebuilt on resize so View builds no style.
@@ -34,7 +37,7 @@ type workflowsPage struct {
 }
 
 func newWorkflowsPage(c *common) page {
-	return &workflowsPage{common: c, list: newWorkflowList(c.st), panel: newPanel(c.st)}
+	return &workflowsPage{common: c, list: newWorkflowList(c.st), panel: newPanel(c.st, c.now)}
 }
 
 // Update handles the page's keys, the answers to its commands and dialogs,
@@ -51,7 +54,22 @@ func (p *workflowsPage) Update(msg tea.Msg) (page, tea.Cmd) {
 			cmd = p.list.refreshAll(&p.ws)
 		}
 		p.syncPanel()
-	case pollMsg, storeChangedMsg:
+		// Tokens move the generation too: read them with every fresh read.
+		p.grantsSeq++
+		cmd = tea.Batch(cmd, grantsCmd(p.ctx, p.store, p.grantsSeq))
+	case grantsLoadedMsg:
+		if msg.seq != p.grantsSeq {
+			break // an answer to an older question
+		}
+		if msg.err != nil {
+			p.setStatus(statusError, msg.err.Error())
+			break
+		}
+		p.panel.setGrants(msg.grants)
+	case pollMsg:
+		// Tokens expire as time passes.
+		p.panel.countCallers()
+	case storeChangedMsg:
 		// Nothing here reads the store itself: the root's fresh read of
 		// the workspace arrives as workspaceLoadedMsg.
 	case shownMsg:
@@ -108,6 +126,7 @@ func (p *workflowsPage) syncPanel() {
 // applyPanel records the panel's copy of the workflow as a draft when it
 // differs from what the workspace holds.
 func (p *workflowsPage) applyPanel() tea.Cmd {
+	p.panel.countCallers()
 	if !p.panel.has {
 		return nil
 	}

@@ -78,6 +78,9 @@ func (p *workflowsPage) handleKey(k tea.KeyMsg) tea.Cmd {
 			p.focusList()
 		}
 		return nil
+	case key.Matches(k, p.keys.Callers):
+		p.panel.callers.expanded = !p.panel.callers.expanded
+		return nil
 	case key.Matches(k, p.keys.Filter):
 		p.focusList()
 	case p.focus == paneList && k.Type == tea.KeyEnter:
@@ -125,6 +128,13 @@ func (p *workflowsPage) syncKeys() {
 	k.EditText.SetEnabled(inPanel && p.panel.field == fieldDescription)
 	k.AcceptText.SetEnabled(p.panel.editing)
 	k.CancelText.SetEnabled(p.panel.editing)
+	// Only while there are names to list (or to fold away again).
+	k.Callers.SetEnabled(browsing && p.panel.has && p.panel.callers.expandable())
+	if p.panel.callers.expanded {
+		k.Callers.SetHelp("w", "hide callers")
+	} else {
+		k.Callers.SetHelp("w", "who can call")
+	}
 }
 
 // ShortHelp is the one-line help: the filter's keys while one is typed,
@@ -137,10 +147,10 @@ func (p *workflowsPage) ShortHelp() []key.Binding {
 	}
 	if p.focus == paneList {
 		return []key.Binding{k.Up, k.Down, withHelp(k.NextField, "settings"), k.Filter, k.ClearFilter,
-			k.New, k.Save, k.Discard, k.Help, k.Quit}
+			k.New, k.Callers, k.Save, k.Discard, k.Help, k.Quit}
 	}
 	return []key.Binding{k.Up, k.Down, k.Toggle, k.OpenDropdown, k.Choose, k.CloseMenu, k.EditText,
-		k.AcceptText, k.CancelText, k.NextField, k.Save, k.Discard, k.Back, k.Help, k.Quit}
+		k.AcceptText, k.CancelText, k.NextField, k.Callers, k.Save, k.Discard, k.Back, k.Help, k.Quit}
 }
 
 // FullHelp is the help shown with `?`, by column (help.KeyMap).
@@ -151,7 +161,8 @@ func (p *workflowsPage) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.NextField, k.PrevField, k.Filter, k.ClearFilter},
-		{k.Toggle, k.OpenDropdown, k.EditText, k.New, k.Rename, k.Delete},
+		// Toggle and OpenDropdown are never on together: six rows at most.
+		{k.Toggle, k.OpenDropdown, k.EditText, k.New, k.Rename, k.Delete, k.Callers},
 		{k.Save, k.Discard, k.Back, k.Help, k.Quit},
 		k.Tabs,
 	}

@@ -81,3 +81,15 @@ func sameSettings(a, b model.Workflow) bool {
 		a.IgnorePrivacyRules == b.IgnorePrivacyRules && a.Method == b.Method &&
 		a.Description == b.Description && a.AuthMigrated == b.AuthMigrated
 }
+
+// storedNames are the names of the workflows in the database, in order:
+// what a token scope's patterns are measured against.
+func (ws *workspace) storedNames() []string {
+	out := make([]string, 0, len(ws.order))
+	for _, id := range ws.order {
+		if e := ws.entries[id]; !e.gone {
+			out = append(out, e.stored.Name)
+		}
+	}
+	return out
+}
