@@ -23,18 +23,30 @@ func TestCreateTokenStoresOnlyTheHash(t *testing.T) {
 	assert.Regexp(t, `^tok_`, tok.ID)
 
 	s.Close()
+	assertStoredAsHashOnly(t, path, `SELECT hash FROM tokens WHERE id = ?`, tok.ID, secret)
+}
+
+// assertStoredAsHashOnly checks that the row found by query (selecting a
+// hash, with arg) holds the SHA-256 of the first secret, and that no
+// secret's random part appears in the database or its WAL, even after a
+// checkpoint has moved everything into the database file. The store must
+// be closed.
+func assertStoredAsHashOnly(t *testing.T, path, query, arg string, secrets ...string) {
+	t.Helper()
 	raw, err := sql.Open("sqlite3", path)
 	require.NoError(t, err)
 	defer raw.Close()
 	var hash []byte
-	require.NoError(t, raw.QueryRow(`SELECT hash FROM tokens WHERE id = ?`, tok.ID).Scan(&hash))
-	want := model.HashToken(secret)
+	require.NoError(t, raw.QueryRow(query, arg).Scan(&hash))
+	want := model.HashToken(secrets[0])
 	assert.Equal(t, want[:], hash)
 	_, err = raw.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 	require.NoError(t, err)
 	for _, f := range []string{path, path + "-wal"} {
 		b, _ := os.ReadFile(f)
-		assert.False(t, bytes.Contains(b, []byte(secret[4:])), "the secret must not be in %s", f)
+		for _, secret := range secrets {
+			assert.False(t, bytes.Contains(b, []byte(secret[4:])), "no secret may be in %s", f)
+		}
 	}
 }
 
