@@ -51,7 +51,7 @@ const (
 // callBytes is what a queued call holds in memory: the struct and its
 // strings.
 func callBytes(c *store.Call) int64 {
-	return int64(unsafe.Sizeof(*c)) + int64(len(c.Workflow)+len(c.TokenID)+len(c.Code)+len(c.RemoteAddr))
+	return int64(unsafe.Sizeof(*c)) + int64(len(c.Workflow)+len(c.TokenID)+len(c.LinkID)+len(c.Code)+len(c.RemoteAddr))
 }
 
 // boundCall caps every field of a call (see maxLoggedWorkflow), so what
@@ -59,6 +59,7 @@ func callBytes(c *store.Call) int64 {
 func boundCall(c store.Call) store.Call {
 	c.Workflow = capped(c.Workflow, maxLoggedWorkflow)
 	c.TokenID = capped(c.TokenID, maxLoggedTokenID)
+	c.LinkID = capped(c.LinkID, maxLoggedTokenID)
 	c.Code = capped(c.Code, maxLoggedCode)
 	c.RemoteAddr = capped(c.RemoteAddr, maxLoggedAddr)
 	return c

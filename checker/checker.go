@@ -69,20 +69,24 @@ type Result struct {
 	// Workflow is the workflow's stored name, or the requested name when
 	// there is no such workflow, or empty when the path names none.
 	Workflow string
-	// Credential is the caller as recognised (kind, user id, token id).
+	// File is the decoded path of a request under a protected prefix,
+	// decided as a file; empty otherwise.
+	File string
+	// Credential is the caller as recognised (kind, user id, token or
+	// link id, scope).
 	Credential model.Credential
-	// TokenPresented reports that the caller sent a token (valid or not),
-	// which decides the WWW-Authenticate error on a 401.
+	// TokenPresented reports that the caller sent a token or a share link
+	// (valid or not), which decides the WWW-Authenticate error on a 401.
 	TokenPresented bool
-	// QueryToken reports that the token came from the api_token parameter,
-	// which must be removed before the call is forwarded.
+	// QueryToken reports that the secret came from the query (api_token
+	// or fg_link); forwarding strips both parameters whatever it says.
 	QueryToken bool
 	// workflowMethod is the method the workflow accepts, for the Allow
 	// header of a 405; empty when there is no such workflow.
 	workflowMethod model.Method
-	// queryRefused reports an api_token parameter sent while query tokens
-	// are off, so the denial can say so.
-	queryRefused bool
+	// refusedQuery, when set, replaces the generic invalid_request
+	// message: it says which query parameter was refused.
+	refusedQuery string
 }
 
 // Auth names the caller the way the X-Flowgate-Auth header does.
@@ -92,21 +96,34 @@ func (r *Result) Auth() string {
 		return "admin"
 	case model.CredentialUser:
 		return "user"
+	case model.CredentialLink:
+		return "link"
 	}
 	return "anonymous"
+}
+
+// ByLink reports a call allowed by a share link: its answer gets the
+// link security headers (see setLinkHeaders).
+func (r *Result) ByLink() bool {
+	return r.Allowed && r.Credential.Kind == model.CredentialLink
 }
 
 // notLoaded is the answer while no snapshot has been loaded: fail closed.
 var notLoaded = model.Decision{Status: 503, Code: model.CodeUnavailable,
 	Message: "flowgate has not loaded its settings; refusing every call"}
 
-// queryTokensOff replaces the generic malformed-credentials message when the
-// cause is an api_token parameter on a server that does not accept them.
-const queryTokensOff = `this server does not accept the api_token parameter: send "Authorization: Bearer <token>"`
+// Messages that replace the generic invalid_request one when the cause is
+// known to be a query parameter.
+const (
+	queryTokensOff = `this server does not accept the api_token parameter: send "Authorization: Bearer <token>"`
+	linkRefused    = "a share link is exactly one fg_link parameter, sent without a bearer token or api_token"
+)
 
-// Check decides one request. It reads only the current snapshot and the
-// clock; with the token in a header and no percent-encoding it does not
-// allocate.
+// Check decides one request: a workflow call (model.Decide), a request
+// under a protected file prefix (model.DecideFile), or anything else, which
+// gets what a call to no workflow gets. It reads only the current snapshot
+// and the clock; with the credential in a header or a plain query
+// parameter and no percent-encoding it does not allocate.
 func (c *Checker) Check(req *Request) Result {
 	var res Result
 	snap := c.snap.Load()
@@ -114,28 +131,70 @@ func (c *Checker) Check(req *Request) Result {
 		res.Decision = notLoaded
 		return res
 	}
-	token, presence, fromQuery := ExtractToken(req.Authorization, req.RawQuery, c.allowQueryToken)
-	switch presence {
-	case Malformed:
-		res.Credential.Kind = model.CredentialMalformed
-		res.queryRefused = !c.allowQueryToken && hasQueryToken(req.RawQuery)
-	case TokenPresented:
-		res.TokenPresented, res.QueryToken = true, fromQuery
-		res.Credential = c.verify(snap, token)
-	}
-	var w *model.Workflow
+	c.readCredential(snap, req, &res)
 	if name, ok := ParseWorkflowPath(req.Path); ok {
+		var w *model.Workflow
 		res.Workflow = name
 		if w = snap.workflow(name); w != nil {
 			res.Workflow, res.workflowMethod = w.Name, w.Method
 		}
+		res.Decision = model.Decide(w, res.Credential, req.Method)
+	} else if path, ok := c.filePath(snap, req.Path); ok {
+		res.File = path
+		res.Decision = model.DecideFile(res.Credential, req.Method, path)
+	} else {
+		res.Decision = model.Decide(nil, res.Credential, req.Method)
 	}
-	res.Decision = model.Decide(w, res.Credential, req.Method)
-	if res.queryRefused && res.Code == model.CodeInvalidRequest {
-		res.Message = queryTokensOff
+	if res.refusedQuery != "" && res.Code == model.CodeInvalidRequest {
+		res.Message = res.refusedQuery
 	}
 	return res
 }
+
+// filePath is the decoded path of a request under a protected prefix. A
+// path that ParseFilePath refuses is not one, whatever it starts with: it
+// gets a call to no workflow's answer (404 after the credential checks).
+func (c *Checker) filePath(snap *snapshot, escaped string) (string, bool) {
+	if len(snap.prefixes) == 0 {
+		return "", false
+	}
+	path, ok := ParseFilePath(escaped)
+	if !ok {
+		return "", false
+	}
+	if _, under := model.PrefixFor(snap.prefixes, path); !under {
+		return "", false
+	}
+	return path, true
+}
+
+// readCredential sets res.Credential from the request: a bearer token or
+// api_token parameter (ExtractToken), or a share link in fg_link
+// (ExtractLink), never both.
+func (c *Checker) readCredential(snap *snapshot, req *Request, res *Result) {
+	token, presence, fromQuery := ExtractToken(req.Authorization, req.RawQuery, c.allowQueryToken)
+	link, linkPresence := ExtractLink(req.RawQuery)
+	switch {
+	case linkPresence == Malformed || linkPresence == TokenPresented && presence != NoToken:
+		res.Credential.Kind = model.CredentialMalformed
+		res.refusedQuery = linkRefused
+	case presence == Malformed:
+		res.Credential.Kind = model.CredentialMalformed
+		if !c.allowQueryToken && hasQueryToken(req.RawQuery) {
+			res.refusedQuery = queryTokensOff
+		}
+	case linkPresence == TokenPresented:
+		res.TokenPresented, res.QueryToken = true, true
+		res.Credential = c.verifyLink(snap, link)
+	case presence == TokenPresented:
+		res.TokenPresented, res.QueryToken = true, fromQuery
+		res.Credential = c.verify(snap, token)
+	}
+}
+
+// invalid is the credential of every token or link that is not
+// well-formed, unknown, revoked or expired: one answer for all.
+var invalid = model.Credential{Kind: model.CredentialInvalid}
 
 // verify turns a presented token into a credential: a token that is not
 // well-formed, unknown, revoked (absent from the snapshot) or expired is
@@ -143,7 +202,7 @@ func (c *Checker) Check(req *Request) Result {
 // token's prefix.
 func (c *Checker) verify(snap *snapshot, token string) model.Credential {
 	if !model.WellFormedToken(token) {
-		return model.Credential{Kind: model.CredentialInvalid}
+		return invalid
 	}
 	e, ok := snap.tokens[model.HashToken(token)]
 	// The rule is model.TokenStatus's (expired from the expiry instant on;
@@ -151,9 +210,22 @@ func (c *Checker) verify(snap *snapshot, token string) model.Credential {
 	// precomputed Unix nanoseconds: one integer comparison per decision,
 	// with no time.Time built from the entry.
 	if !ok || e.expires != 0 && c.now().UnixNano() >= e.expires {
-		return model.Credential{Kind: model.CredentialInvalid}
+		return invalid
 	}
-	return model.Credential{Kind: e.kind, UserID: e.userID, TokenID: e.id}
+	return model.Credential{Kind: e.kind, UserID: e.userID, TokenID: e.id, Scope: e.scope}
+}
+
+// verifyLink turns a presented share link into a credential for its one
+// path, or an invalid one like verify's.
+func (c *Checker) verifyLink(snap *snapshot, link string) model.Credential {
+	if !model.WellFormedLink(link) {
+		return invalid
+	}
+	e, ok := snap.links[model.HashToken(link)]
+	if !ok || c.now().UnixNano() >= e.expires {
+		return invalid
+	}
+	return model.Credential{Kind: model.CredentialLink, TokenID: e.id, LinkPath: e.path}
 }
 
 // hasQueryToken reports an api_token parameter, however well-formed.

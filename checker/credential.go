@@ -100,20 +100,45 @@ var b64TokenChar = func() (t [256]bool) {
 	return t
 }()
 
-// parseQueryToken finds the api_token parameter in a raw query. Parameters
-// are separated by '&'. Only a key spelled exactly "api_token" carries a
-// token (its value may be percent-encoded); a key that an upstream framework
-// could read as api_token without being spelled so (see lookalikeTokenKey)
-// makes the query malformed, so a secret never rides past the checker under
-// another spelling.
+// parseQueryToken finds the api_token parameter in a raw query.
 func parseQueryToken(rawQuery string) (string, Presence) {
-	var token string
+	return parseQueryParam(rawQuery, apiToken)
+}
+
+// ExtractLink reads a share link from a raw query: exactly one fg_link
+// parameter (its value may be percent-encoded). A second one, an empty or
+// undecodable value, or a lookalike key (FG_LINK, fg.link, fg_link[]...)
+// makes the request malformed, as for api_token. Whether the value is a
+// well-formed, live link is for the lookup to say. Without percent-encoding
+// it does not allocate.
+func ExtractLink(rawQuery string) (string, Presence) {
+	return parseQueryParam(rawQuery, fgLink)
+}
+
+// queryParam is a query parameter that carries a secret: its exact key,
+// and the two words around the '_' that lookalike spellings keep.
+type queryParam struct{ key, head, tail string }
+
+// The two secret-carrying parameters: Bubble's token parameter and
+// flowgate's share links.
+var (
+	apiToken = queryParam{"api_token", "api", "token"}
+	fgLink   = queryParam{"fg_link", "fg", "link"}
+)
+
+// parseQueryParam finds param in a raw query. Parameters are separated by
+// '&'. Only a key spelled exactly as param.key carries the secret; a key
+// that an upstream framework could read as it without being spelled so
+// (see lookalikeKey) makes the query malformed, so a secret never rides
+// past the checker under another spelling.
+func parseQueryParam(rawQuery string, param queryParam) (string, Presence) {
+	var secret string
 	found := false
 	for q := rawQuery; q != ""; {
-		var param string
-		param, q, _ = strings.Cut(q, "&")
-		key, value, _ := strings.Cut(param, "=")
-		switch classifyQueryKey(key) {
+		var kv string
+		kv, q, _ = strings.Cut(q, "&")
+		key, value, _ := strings.Cut(kv, "=")
+		switch classifyQueryKey(key, param) {
 		case otherKey:
 			continue
 		case lookalikeKey:
@@ -133,83 +158,92 @@ func parseQueryToken(rawQuery string) (string, Presence) {
 		if !isB64Token(value) {
 			return "", Malformed
 		}
-		token = value
+		secret = value
 	}
 	if !found {
 		return "", NoToken
 	}
-	return token, TokenPresented
+	return secret, TokenPresented
 }
 
 // queryKey is what a raw query key is to the checker.
 type queryKey uint8
 
 const (
-	otherKey     queryKey = iota // not a token parameter
-	tokenKey                     // exactly "api_token"
-	lookalikeKey                 // read as api_token by some upstream, but not spelled so
+	otherKey     queryKey = iota // not the parameter
+	exactKey                     // spelled exactly as the parameter
+	lookalikeKey                 // read as the parameter by some upstream, but not spelled so
 )
 
-// classifyQueryKey sorts a raw query key. It decodes the key only when it
-// holds '%' or '+' (an undecodable key is judged as sent), so plain keys cost
-// no allocation.
-func classifyQueryKey(key string) queryKey {
-	if key == queryTokenKey {
-		return tokenKey
+// classifyQueryKey sorts a raw query key against param. It decodes the key
+// only when it holds '%' or '+' (an undecodable key is judged as sent), so
+// plain keys cost no allocation.
+func classifyQueryKey(key string, param queryParam) queryKey {
+	if key == param.key {
+		return exactKey
 	}
 	if strings.ContainsAny(key, "%+") {
 		if k, err := url.QueryUnescape(key); err == nil {
 			key = k
 		}
 	}
-	if lookalikeTokenKey(key) {
+	if lookalike(key, param) {
 		return lookalikeKey
 	}
 	return otherKey
 }
 
-// lookalikeTokenKey reports a decoded key that common server frameworks read
-// as api_token: any letter case ("API_TOKEN"; Unicode folds too), PHP's
-// leading spaces and its ' ', '.' or '[' for the '_' ("api.token"), and an
-// array or NUL suffix ("api_token[]", "api_token[0]", "api_token\x00x",
-// which PHP, Rack, qs or C code cut off).
-func lookalikeTokenKey(k string) bool {
+// lookalike reports a decoded key that common server frameworks read as
+// param: any letter case ("API_TOKEN"; Unicode folds too), PHP's leading
+// spaces and its ' ', '.' or '[' for the '_' ("api.token"), and an array or
+// NUL suffix ("api_token[]", "api_token[0]", "api_token\x00x", which PHP,
+// Rack, qs or C code cut off).
+func lookalike(k string, param queryParam) bool {
 	k = strings.TrimLeft(k, " ")
-	if len(k) < len(queryTokenKey) || !strings.EqualFold(k[:3], "api") || strings.IndexByte("_ .[", k[3]) < 0 {
+	n := len(param.head)
+	if len(k) < len(param.key) || !strings.EqualFold(k[:n], param.head) || strings.IndexByte("_ .[", k[n]) < 0 {
 		return false
 	}
-	rest := k[4:]
+	rest := k[n+1:]
 	if i := strings.IndexAny(rest, "[\x00"); i >= 0 {
 		rest = rest[:i]
 	}
-	return strings.EqualFold(rest, "token")
+	return strings.EqualFold(rest, param.tail)
 }
 
-// StripQueryToken removes every api_token parameter, and any lookalike of
-// it, from a raw query and keeps the other parameters exactly as sent, in
-// order. A query without one is returned as is, without allocating.
-func StripQueryToken(rawQuery string) string {
-	if !hasTokenKey(rawQuery) {
+// StripQueryCredentials removes every api_token and fg_link parameter, and
+// any lookalike of them, from a raw query and keeps the other parameters
+// exactly as sent, in order: no secret reaches the upstream. A query
+// without one is returned as is, without allocating.
+func StripQueryCredentials(rawQuery string) string {
+	if !hasCredentialKey(rawQuery) {
 		return rawQuery
 	}
 	params := strings.Split(rawQuery, "&")
 	kept := params[:0]
 	for _, param := range params {
-		if key, _, _ := strings.Cut(param, "="); classifyQueryKey(key) == otherKey {
+		if key, _, _ := strings.Cut(param, "="); !isCredentialKey(key) {
 			kept = append(kept, param)
 		}
 	}
 	return strings.Join(kept, "&")
 }
 
-// hasTokenKey reports a parameter whose key is api_token or a lookalike.
-func hasTokenKey(rawQuery string) bool {
+// hasCredentialKey reports a parameter whose key is api_token, fg_link or
+// a lookalike of either.
+func hasCredentialKey(rawQuery string) bool {
 	for q := rawQuery; q != ""; {
 		var param string
 		param, q, _ = strings.Cut(q, "&")
-		if key, _, _ := strings.Cut(param, "="); classifyQueryKey(key) != otherKey {
+		if key, _, _ := strings.Cut(param, "="); isCredentialKey(key) {
 			return true
 		}
 	}
 	return false
+}
+
+// isCredentialKey reports a raw key that is api_token, fg_link or a
+// lookalike of either.
+func isCredentialKey(key string) bool {
+	return classifyQueryKey(key, apiToken) != otherKey || classifyQueryKey(key, fgLink) != otherKey
 }

@@ -73,7 +73,39 @@ func TestExtractTokenDoesNotAllocate(t *testing.T) {
 	assert.Zero(t, testing.AllocsPerRun(100, func() { ExtractToken(nil, "a=1&api_token=fga_x", true) }))
 }
 
-func TestStripQueryToken(t *testing.T) {
+func TestExtractLink(t *testing.T) {
+	const link = "fgl_abc"
+	for _, c := range []struct {
+		name     string
+		query    string
+		want     string
+		presence Presence
+	}{
+		{"nothing", "a=1", "", NoToken},
+		{"link", "a=1&fg_link=" + link, link, TokenPresented},
+		{"encoded value", "fg_link=fgl%5Fabc", link, TokenPresented},
+		{"beside api_token", "api_token=x&fg_link=" + link, link, TokenPresented},
+		{"two links", "fg_link=a&fg_link=a", "", Malformed},
+		{"empty", "fg_link=", "", Malformed},
+		{"bare key", "fg_link", "", Malformed},
+		{"bad escape", "fg_link=%zz", "", Malformed},
+		{"space in value", "fg_link=a+b", "", Malformed},
+		{"key in capitals", "FG_LINK=" + link, "", Malformed},
+		{"encoded key", "fg%5Flink=" + link, "", Malformed},
+		{"key with dot", "fg.link=" + link, "", Malformed},
+		{"key with space", "fg+link=" + link, "", Malformed},
+		{"key with array suffix", "fg_link[]=" + link, "", Malformed},
+		{"key with NUL", "fg_link%00=" + link, "", Malformed},
+		{"lookalike beside the real key", "fg_link=" + link + "&Fg_Link=" + link, "", Malformed},
+		{"similar keys are not links", "fg_links=x&xfg_link=y&fg-link=z&fglink=w", "", NoToken},
+	} {
+		got, p := ExtractLink(c.query)
+		assert.Equal(t, c.presence, p, c.name)
+		assert.Equal(t, c.want, got, c.name)
+	}
+}
+
+func TestStripQueryCredentials(t *testing.T) {
 	for in, want := range map[string]string{
 		"":                               "",
 		"a=1&b=2":                        "a=1&b=2",
@@ -84,8 +116,13 @@ func TestStripQueryToken(t *testing.T) {
 		"&a=1&&api_token=x&b":            "&a=1&&b",
 		"api_token=x&api_token=y&c=3":    "c=3",
 		"api_tokens=1&x_api_token=2&q=3": "api_tokens=1&x_api_token=2&q=3",
+		"fg_link=fgl_x":                  "",
+		"a=1&fg_link=fgl_x&b=2":          "a=1&b=2",
+		"FG.LINK=x&a=1&fg_link[]=y":      "a=1",
+		"fg_link=x&api_token=y&z":        "z",
+		"fg_links=1&fglink=2":            "fg_links=1&fglink=2",
 	} {
-		assert.Equal(t, want, StripQueryToken(in), in)
+		assert.Equal(t, want, StripQueryCredentials(in), in)
 	}
 }
 
@@ -110,77 +147,107 @@ func FuzzParseBearer(f *testing.F) {
 }
 
 // referenceLookalike is, on a decoded key, what the checker must refuse as
-// a spelling of api_token: any case, ' ', '.' or '[' for '_', leading
-// spaces, and anything after a '[' or a NUL.
-var referenceLookalike = regexp.MustCompile(`(?is)^ *api[_ .\[]token([\[\x00].*)?$`)
+// a spelling of api_token (or, with referenceLinkLookalike, fg_link): any
+// case, ' ', '.' or '[' for '_', leading spaces, and anything after a '['
+// or a NUL.
+var (
+	referenceLookalike     = regexp.MustCompile(`(?is)^ *api[_ .\[]token([\[\x00].*)?$`)
+	referenceLinkLookalike = regexp.MustCompile(`(?is)^ *fg[_ .\[]link([\[\x00].*)?$`)
+)
 
-// FuzzQueryToken checks the api_token reader against net/url's decoding of
-// each parameter: only a key spelled exactly api_token carries a token, a
-// lookalike key makes the query malformed; and that stripping leaves no
-// token or lookalike behind and the other parameters untouched.
+// referenceParam reads a query the way net/url does, for one secret
+// parameter: the decoded values under the exact key, whether one of them
+// does not decode, whether a lookalike key is there, and the parameters
+// that are neither.
+type referenceParam struct {
+	values                 []string
+	undecodable, lookalike bool
+}
+
+func readReference(q, key string, lookalikeKey *regexp.Regexp) (r referenceParam, others []string) {
+	for _, param := range strings.Split(q, "&") {
+		if q == "" {
+			break
+		}
+		k, v, _ := strings.Cut(param, "=")
+		dk, err := url.QueryUnescape(k)
+		if err != nil {
+			dk = k
+		}
+		switch {
+		case k == key:
+		case lookalikeKey.MatchString(dk):
+			r.lookalike = true
+			continue
+		default:
+			others = append(others, param)
+			continue
+		}
+		dv, err := url.QueryUnescape(v)
+		if err != nil {
+			r.undecodable = true
+		}
+		r.values = append(r.values, dv)
+	}
+	return r, others
+}
+
+// check holds one parameter's reading to the reference.
+func (r referenceParam) check(t *testing.T, q, secret string, p Presence) {
+	switch {
+	case r.lookalike:
+		if p != Malformed {
+			t.Fatalf("%q: a lookalike key must be refused, got presence %v %q", q, p, secret)
+		}
+	case len(r.values) == 0:
+		if p != NoToken {
+			t.Fatalf("%q: no such parameter, got presence %v", q, p)
+		}
+	case len(r.values) > 1 || r.undecodable || !isB64Token(r.values[0]):
+		if p != Malformed {
+			t.Fatalf("%q: want malformed, got %v %q", q, p, secret)
+		}
+	default:
+		if p != TokenPresented || secret != r.values[0] {
+			t.Fatalf("%q: want %q, got %v %q", q, r.values[0], p, secret)
+		}
+	}
+}
+
+// FuzzQueryToken checks the api_token and fg_link readers against net/url's
+// decoding of each parameter: only a key spelled exactly api_token (fg_link)
+// carries a secret, a lookalike key makes the query malformed; and that
+// stripping leaves no secret or lookalike behind and the other parameters
+// untouched.
 func FuzzQueryToken(f *testing.F) {
 	for _, s := range []string{"api_token=abc", "a=1&api_token=x&b=2", "api%5Ftoken=x", "api_token=a&api_token=b",
 		"api_token=", "api_token=%zz", "&&api_token=x=y", "api+token=x", "API_TOKEN=x", "api_token[]=x",
-		"api_token%00=x", "api_token%5B%5D=x", "a=1&Api_Token=x", "%20api.token=x", "api_token[=x", "api[token]=x"} {
+		"api_token%00=x", "api_token%5B%5D=x", "a=1&Api_Token=x", "%20api.token=x", "api_token[=x", "api[token]=x",
+		"fg_link=fgl_x", "a=1&FG_LINK=x", "fg.link=x&api_token=y", "fg_link=a&fg_link=b"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
+		token, tokenOthers := readReference(q, "api_token", referenceLookalike)
+		link, _ := readReference(q, "fg_link", referenceLinkLookalike)
+		_, linkAndOthers := readReference(strings.Join(tokenOthers, "&"), "fg_link", referenceLinkLookalike)
 		tok, p := parseQueryToken(q)
-		var values []string
-		var others []string
-		undecodable, lookalike := false, false
-		for _, param := range strings.Split(q, "&") {
-			if q == "" {
-				break
-			}
-			k, v, _ := strings.Cut(param, "=")
-			dk, err := url.QueryUnescape(k)
-			if err != nil {
-				dk = k
-			}
-			switch {
-			case k == "api_token":
-			case referenceLookalike.MatchString(dk):
-				lookalike = true
-				continue
-			default:
-				others = append(others, param)
-				continue
-			}
-			dv, err := url.QueryUnescape(v)
-			if err != nil {
-				undecodable = true
-			}
-			values = append(values, dv)
-		}
-		switch {
-		case lookalike:
-			if p != Malformed {
-				t.Fatalf("%q: a lookalike key must be refused, got presence %v %q", q, p, tok)
-			}
-		case len(values) == 0:
-			if p != NoToken {
-				t.Fatalf("%q: no api_token, got presence %v", q, p)
-			}
-		case len(values) > 1 || undecodable || !isB64Token(values[0]):
-			if p != Malformed {
-				t.Fatalf("%q: want malformed, got %v %q", q, p, tok)
-			}
-		default:
-			if p != TokenPresented || tok != values[0] {
-				t.Fatalf("%q: want token %q, got %v %q", q, values[0], p, tok)
-			}
-		}
-		stripped := StripQueryToken(q)
+		token.check(t, q, tok, p)
+		l, lp := ExtractLink(q)
+		link.check(t, q, l, lp)
+
+		stripped := StripQueryCredentials(q)
 		if _, p := parseQueryToken(stripped); p != NoToken {
-			t.Fatalf("StripQueryToken(%q) = %q still has a token or a lookalike", q, stripped)
+			t.Fatalf("StripQueryCredentials(%q) = %q still has a token or a lookalike", q, stripped)
 		}
-		tokenish := len(values) > 0 || lookalike
-		if !tokenish && stripped != q {
-			t.Fatalf("StripQueryToken(%q) = %q changed a query without a token", q, stripped)
+		if _, p := ExtractLink(stripped); p != NoToken {
+			t.Fatalf("StripQueryCredentials(%q) = %q still has a link or a lookalike", q, stripped)
 		}
-		if tokenish && stripped != strings.Join(others, "&") {
-			t.Fatalf("StripQueryToken(%q) = %q, want the other parameters %q", q, stripped, strings.Join(others, "&"))
+		secretish := len(token.values) > 0 || token.lookalike || len(link.values) > 0 || link.lookalike
+		if !secretish && stripped != q {
+			t.Fatalf("StripQueryCredentials(%q) = %q changed a query without a secret", q, stripped)
+		}
+		if secretish && stripped != strings.Join(linkAndOthers, "&") {
+			t.Fatalf("StripQueryCredentials(%q) = %q, want the other parameters %q", q, stripped, strings.Join(linkAndOthers, "&"))
 		}
 	})
 }

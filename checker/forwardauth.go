@@ -61,13 +61,14 @@ func writeNginxDenial(w http.ResponseWriter, res *Result) {
 	h.Set(HeaderCode, res.Code)
 	// nginx drops an auth_request body; the header lets its error_page
 	// give the client the real body (see docs/gateways.md).
-	h.Set(HeaderBody, string(bytes.TrimSpace(DenialJSON(res.Decision))))
+	h.Set(HeaderBody, string(bytes.TrimSpace(resultDenialJSON(res))))
 	writeDenialAs(w, res, status)
 }
 
 // answerGateway is what every forward-auth endpoint does with the call a
 // gateway asks about: decide it, queue it for the call log, answer 200 with
-// the identity headers and the query to forward, or the denial in the
+// the identity headers and the query to forward (and, for a share link, the
+// link security headers: see linkHeaders), or the denial in the
 // gateway's own way (nginx's for via "nginx-auth"), and write the access
 // line. refused, when set, is the answer already known from how the gateway
 // asked. A switch rather than a denial callback keeps the result on the
@@ -79,6 +80,9 @@ func (c *Checker) answerGateway(w http.ResponseWriter, r *http.Request, via stri
 	if res.Allowed {
 		setIdentityHeaders(w.Header(), &res)
 		setForwardQuery(w.Header(), req)
+		if res.ByLink() {
+			setLinkHeaders(w.Header())
+		}
 		w.WriteHeader(http.StatusOK)
 	} else if via == "nginx-auth" {
 		writeNginxDenial(w, &res)
@@ -89,11 +93,11 @@ func (c *Checker) answerGateway(w http.ResponseWriter, r *http.Request, via stri
 }
 
 // setForwardQuery tells the gateway which query to forward: the original
-// one without the api_token parameter, with its leading '?' (empty when
-// nothing remains), so a gateway that can rewrite the URI (nginx, Caddy)
-// never passes the token upstream.
+// one without the api_token and fg_link parameters, with its leading '?'
+// (empty when nothing remains), so a gateway that can rewrite the URI
+// (nginx, Caddy) never passes a token or a share link upstream.
 func setForwardQuery(h http.Header, req *Request) {
-	q := StripQueryToken(req.RawQuery)
+	q := StripQueryCredentials(req.RawQuery)
 	if q != "" {
 		q = "?" + q
 	}

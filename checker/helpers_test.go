@@ -15,7 +15,9 @@ import (
 var ctx = context.Background()
 
 // fixture is a real database file with workflows for every state and one
-// token of each kind, plus an expired and a revoked one.
+// token of each kind, plus an expired and a revoked one; scoped tokens, a
+// rotated token, the protected prefix /fileupload/ and share links (see
+// addScopesAndLinks).
 type fixture struct {
 	store            *store.Store
 	path             string
@@ -23,7 +25,28 @@ type fixture struct {
 	adminID, userID  string // token ids
 	expired, revoked string
 	expiredID        string
+
+	// Scoped tokens: secret and id of each.
+	userGlob, userGlobID string // user-7: workflows table-*, public-*, send-*
+	userOut, userOutID   string // user-9: workflows nothing-*, files /fileupload/shared/
+	adminOut, adminOutID string // admin: no workflows, files /fileupload/
+	reader, readerID     string // user-5: workflows *, files /fileupload/shared/
+	// rotated is an admin token rotated with a day's overlap: both
+	// secrets work; rotatedGone was rotated with none: its old secret
+	// no longer works.
+	rotatedOld, rotatedNew, rotatedID string
+	rotatedGone                       string
+	// Share links to sharedFile (link: valid for a day; expiredLink: an
+	// hour, past under the fixture's clock; revokedLink: revoked).
+	link, linkID             string
+	expiredLink, revokedLink string
 }
+
+// The fixture's protected prefix and the file its links open.
+const (
+	filesPrefix = "/fileupload/"
+	sharedFile  = "/fileupload/shared/report.pdf"
+)
 
 // workflowStates are the workflows every fixture has: "<exposure>-<auth>-<method>".
 var workflowStates = []struct {
@@ -70,7 +93,49 @@ func newFixture(t testing.TB) *fixture {
 	f.revoked, tok, err = s.CreateToken(ctx, store.NewToken{Kind: model.TokenAdmin, Name: "gone"})
 	require.NoError(t, err)
 	require.NoError(t, s.RevokeToken(ctx, tok.ID))
+	f.addScopesAndLinks(t)
 	return f
+}
+
+// addScopesAndLinks creates the fixture's scoped and rotated tokens, its
+// protected prefix and its share links, all through the store.
+func (f *fixture) addScopesAndLinks(t testing.TB) {
+	t.Helper()
+	s := f.store
+	scoped := func(kind model.TokenKind, user string, workflows, files []string) (string, string) {
+		secret, tok, err := s.CreateToken(ctx, store.NewToken{Kind: kind, Name: "scoped", UserID: user,
+			Scope: &model.Scope{Workflows: workflows, Files: files}})
+		require.NoError(t, err)
+		return secret, tok.ID
+	}
+	f.userGlob, f.userGlobID = scoped(model.TokenUser, "user-7", []string{"table-*", "public-*", "send-*"}, []string{})
+	f.userOut, f.userOutID = scoped(model.TokenUser, "user-9", []string{"nothing-*"}, []string{"/fileupload/shared/"})
+	f.adminOut, f.adminOutID = scoped(model.TokenAdmin, "", []string{}, []string{filesPrefix})
+	f.reader, f.readerID = scoped(model.TokenUser, "user-5", []string{"*"}, []string{"/fileupload/shared/"})
+
+	var err error
+	f.rotatedOld, f.rotatedID = scoped(model.TokenAdmin, "", []string{"*"}, []string{})
+	f.rotatedNew, _, err = s.RotateToken(ctx, f.rotatedID, 24*time.Hour)
+	require.NoError(t, err)
+	var goneID string
+	f.rotatedGone, goneID = scoped(model.TokenAdmin, "", []string{"*"}, []string{})
+	_, _, err = s.RotateToken(ctx, goneID, 0)
+	require.NoError(t, err)
+
+	_, err = s.AddPrefix(ctx, filesPrefix, "uploads")
+	require.NoError(t, err)
+	link := func(hours time.Duration) (string, store.Link) {
+		secret, l, err := s.CreateLink(ctx, store.NewLink{Path: sharedFile, Name: "for the auditor",
+			ExpiresAt: time.Now().Add(hours * time.Hour)})
+		require.NoError(t, err)
+		return secret, l
+	}
+	var l store.Link
+	f.link, l = link(24)
+	f.linkID = l.ID
+	f.expiredLink, _ = link(1)
+	f.revokedLink, l = link(24)
+	require.NoError(t, s.RevokeLink(ctx, l.ID))
 }
 
 // checker returns a loaded Checker whose clock is two hours ahead, so the

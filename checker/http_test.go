@@ -50,28 +50,55 @@ func (f *fixture) tableWorkflows(t *testing.T, table decisiontable.Table) map[st
 type caller struct {
 	name          string
 	authorization []string
+	query         string // the request's query, with api_token or fg_link
 	column        string // which column of the table applies
+	// who an allowed call is: the X-Flowgate-User and -Token it gets.
+	user, tokenID string
 }
 
+// callers present every column of the table in every way the fixture has:
+// the scoped, rotated and link credentials are real ones made through the
+// store, like the others.
 func (f *fixture) callers(t *testing.T) []caller {
 	unknown, err := model.GenerateToken(model.TokenAdmin, rand.Reader)
+	require.NoError(t, err)
+	unknownLink, err := model.GenerateLink(rand.Reader)
 	require.NoError(t, err)
 	last := byte('0')
 	if f.admin[len(f.admin)-1] == '0' {
 		last = '1'
 	}
 	badSum := f.admin[:len(f.admin)-1] + string(last)
+	bearer := func(secret string) []string { return []string{"Bearer " + secret} }
 	return []caller{
-		{"no credentials", nil, "none"},
-		{"basic auth", []string{"Basic dXNlcjpwYXNz"}, "malformed"},
-		{"two tokens", []string{"Bearer " + f.admin, "Bearer " + f.admin}, "malformed"},
-		{"garbage token", []string{"Bearer not-a-flowgate-token"}, "invalid"},
-		{"unknown token", []string{"Bearer " + unknown}, "invalid"},
-		{"bad checksum", []string{"Bearer " + badSum}, "invalid"},
-		{"expired admin token", []string{"Bearer " + f.expired}, "invalid"},
-		{"revoked admin token", []string{"Bearer " + f.revoked}, "invalid"},
-		{"user token", []string{"Bearer " + f.user}, "user"},
-		{"admin token", []string{"bearer " + f.admin}, "admin"},
+		{name: "no credentials", column: "none"},
+		{name: "basic auth", authorization: []string{"Basic dXNlcjpwYXNz"}, column: "malformed"},
+		{name: "two tokens", authorization: []string{"Bearer " + f.admin, "Bearer " + f.admin}, column: "malformed"},
+		{name: "link with a bearer token", authorization: bearer(f.admin), query: "fg_link=" + f.link, column: "malformed"},
+		{name: "link with api_token", query: "api_token=" + f.admin + "&fg_link=" + f.link, column: "malformed"},
+		{name: "two links", query: "fg_link=" + f.link + "&fg_link=" + f.link, column: "malformed"},
+		{name: "link under a lookalike key", query: "FG_LINK=" + f.link, column: "malformed"},
+		{name: "garbage token", authorization: bearer("not-a-flowgate-token"), column: "invalid"},
+		{name: "unknown token", authorization: bearer(unknown), column: "invalid"},
+		{name: "bad checksum", authorization: bearer(badSum), column: "invalid"},
+		{name: "expired admin token", authorization: bearer(f.expired), column: "invalid"},
+		{name: "revoked admin token", authorization: bearer(f.revoked), column: "invalid"},
+		{name: "old secret of a token rotated without overlap", authorization: bearer(f.rotatedGone), column: "invalid"},
+		{name: "link as a bearer token", authorization: bearer(f.link), column: "invalid"},
+		{name: "token as a link", query: "fg_link=" + f.admin, column: "invalid"},
+		{name: "garbage link", query: "fg_link=fgl_nope", column: "invalid"},
+		{name: "unknown link", query: "fg_link=" + unknownLink, column: "invalid"},
+		{name: "expired link", query: "fg_link=" + f.expiredLink, column: "invalid"},
+		{name: "revoked link", query: "fg_link=" + f.revokedLink, column: "invalid"},
+		{name: "link to a file", query: "fg_link=" + f.link, column: "link"},
+		{name: "user token", authorization: bearer(f.user), column: "user", user: "user-42", tokenID: f.userID},
+		{name: "user token in api_token", query: "api_token=" + f.user, column: "user", user: "user-42", tokenID: f.userID},
+		{name: "user token scoped table-*", authorization: bearer(f.userGlob), column: "user", user: "user-7", tokenID: f.userGlobID},
+		{name: "user token scoped nothing-*", authorization: bearer(f.userOut), column: "user-out"},
+		{name: "admin token", authorization: []string{"bearer " + f.admin}, column: "admin", tokenID: f.adminID},
+		{name: "rotated admin token", authorization: bearer(f.rotatedNew), column: "admin", tokenID: f.rotatedID},
+		{name: "its previous secret in the overlap", authorization: bearer(f.rotatedOld), column: "admin", tokenID: f.rotatedID},
+		{name: "admin token scoped to files only", authorization: bearer(f.adminOut), column: "admin-out"},
 	}
 }
 
@@ -106,8 +133,10 @@ func call(t *testing.T, method, url string, header http.Header, body string) res
 
 // TestDecisionTableOverHTTP makes every call of the decision table through
 // the real handler, with every way of presenting each column's credential:
-// "invalid" covers every token that is presented but not valid (garbage,
-// unknown, bad checksum, expired, revoked).
+// "invalid" covers every token or link that is presented but not valid
+// (garbage, unknown, bad checksum, expired, revoked, rotated away, a link
+// as a token and a token as a link); "link" is a real, live share link to
+// a file, which opens no workflow.
 func TestDecisionTableOverHTTP(t *testing.T) {
 	table, err := decisiontable.Load(decisionsFile)
 	require.NoError(t, err)
@@ -122,16 +151,20 @@ func TestDecisionTableOverHTTP(t *testing.T) {
 	}
 	for _, row := range table.Rows {
 		for _, c := range callers {
-			want := row.Cells[slices.Index(table.Credentials, c.column)].String()
-			r := call(t, row.Request, srv.URL+"/api/1.1/wf/"+names[row.State], http.Header{"Authorization": c.authorization}, "")
+			cell := row.Cells[slices.Index(table.Credentials, c.column)]
+			url := srv.URL + "/api/1.1/wf/" + names[row.State] + "?" + c.query
+			r := call(t, row.Request, url, http.Header{"Authorization": c.authorization}, "")
 			where := fmt.Sprintf("%s:%d: %s %s with %s", decisionsFile, row.Line, row.Request, row.State, c.name)
-			require.Equal(t, want, r.outcome, where)
+			require.Equal(t, cell.String(), r.outcome, where)
 			assert.Equal(t, "no-store", r.header.Get("Cache-Control"), where)
 			if r.status == http.StatusOK {
-				assertAllowBody(t, r.body, c.column, f, where)
+				assertAllowBody(t, r.body, c, where)
 				continue
 			}
 			assertDenial(t, r, c.column != "none" && c.column != "malformed", where)
+			if cell.Name == "noscope" {
+				assert.Contains(t, r.body, `"this token may not call `+names[row.State]+`"`, where)
+			}
 		}
 	}
 }
@@ -161,7 +194,7 @@ func assertDenial(t *testing.T, r response, tokenPresented bool, where string) {
 		assert.Empty(t, challenge, where)
 	}
 	if r.status == 405 {
-		assert.Contains(t, []string{"POST", "GET"}, r.header.Get("Allow"), where)
+		assert.Contains(t, []string{"POST", "GET", "GET, HEAD"}, r.header.Get("Allow"), where)
 	}
 	assert.NotContains(t, r.body, "fga_", where)
 	assert.NotContains(t, r.body, "fgu_", where)
@@ -169,7 +202,7 @@ func assertDenial(t *testing.T, r response, tokenPresented bool, where string) {
 
 // assertAllowBody checks the JSON `serve` answers an allowed call with
 // when it has no upstream.
-func assertAllowBody(t *testing.T, body, column string, f *fixture, where string) {
+func assertAllowBody(t *testing.T, body string, c caller, where string) {
 	t.Helper()
 	var d struct {
 		StatusCode int `json:"statusCode"`
@@ -181,19 +214,11 @@ func assertAllowBody(t *testing.T, body, column string, f *fixture, where string
 	require.NoError(t, json.Unmarshal([]byte(body), &d), where)
 	assert.Equal(t, 200, d.StatusCode, where)
 	assert.Equal(t, "ALLOWED", d.Body.Status, where)
-	switch column {
-	case "none":
-		assert.Equal(t, "anonymous", d.Body.Auth, where)
-		assert.Empty(t, d.Body.TokenID, where)
-	case "user":
-		assert.Equal(t, "user", d.Body.Auth, where)
-		assert.Equal(t, "user-42", d.Body.User, where)
-		assert.Equal(t, f.userID, d.Body.TokenID, where)
-	case "admin":
-		assert.Equal(t, "admin", d.Body.Auth, where)
-		assert.Empty(t, d.Body.User, where)
-		assert.Equal(t, f.adminID, d.Body.TokenID, where)
-	}
+	auth := map[string]string{"none": "anonymous", "user": "user", "admin": "admin"}[c.column]
+	require.NotEmpty(t, auth, "%s: a %s credential is never allowed a workflow", where, c.column)
+	assert.Equal(t, auth, d.Body.Auth, where)
+	assert.Equal(t, c.user, d.Body.User, where)
+	assert.Equal(t, c.tokenID, d.Body.TokenID, where)
 }
 
 func TestPrefixesInitializeAndOddPaths(t *testing.T) {

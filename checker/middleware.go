@@ -5,16 +5,18 @@ import (
 	"time"
 )
 
-// Middleware guards a Go server's workflow handler: every request is
-// decided; a denial is answered directly, and an allowed request reaches
-// next with X-Flowgate-Auth, X-Flowgate-User and X-Flowgate-Token set (any
-// such headers the client sent removed, also spelled with '_'), method
-// override headers removed, X-Real-IP set to the peer's IP, and the
-// api_token parameter stripped from its query. A request asking for a
-// protocol upgrade is refused (400). The Authorization header is left for
-// next. Mount it on the workflow routes only: any path
-// that is not a workflow path is denied with 404, so a path the checker
-// cannot read is never waved through.
+// Middleware guards a Go server's workflow and private file handlers: every
+// request is decided; a denial is answered directly, and an allowed request
+// reaches next with X-Flowgate-Auth, X-Flowgate-User and X-Flowgate-Token
+// set (any such headers the client sent removed, also spelled with '_'),
+// method override headers removed, X-Real-IP set to the peer's IP, and the
+// api_token and fg_link parameters stripped from its query; the answer to a
+// call allowed by a share link gets the link security headers (see
+// linkHeaders) over whatever next sets. A request asking for a protocol
+// upgrade is refused (400). The Authorization header is left for next.
+// Mount it on the workflow routes and the protected prefixes only: any
+// other path is denied with 404, so a path the checker cannot read is never
+// waved through.
 func (c *Checker) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c.serveGateway(w, r, next, "middleware")
@@ -39,23 +41,26 @@ func (c *Checker) serveGateway(w http.ResponseWriter, r *http.Request, next http
 	case next == nil:
 		w.Header()["Content-Type"] = jsonContentType
 		w.Header()["Cache-Control"] = noStore
+		if res.ByLink() {
+			setLinkHeaders(w.Header())
+		}
 		w.Write(allowJSON(&res))
 	default:
-		sent := &sentStatus{ResponseWriter: w}
+		sent := &sentStatus{ResponseWriter: w, byLink: res.ByLink()}
 		next.ServeHTTP(sent, forwardRequest(r, &res, peer))
 		res.Status, res.Code = sent.sent(), sent.code
 	}
 	c.finishCall(via, r.Method, &res, peer, start)
 }
 
-// escapedPath is the request path as the client spelled it: RawPath when
-// the client's encoding differs from Go's default one, otherwise Path
-// (which then has no percent-encoding that could hide anything).
+// escapedPath is the request path as the client spelled it, escaped:
+// RawPath when the client's encoding differs from Go's default one,
+// otherwise Path encoded again (without allocating when it needs no
+// escape). Never the decoded Path itself: ParseFilePath decodes, and a
+// path decoded twice ("%2561" read as "a") would not be the one the
+// upstream serves.
 func escapedPath(r *http.Request) string {
-	if r.URL.RawPath != "" {
-		return r.URL.RawPath
-	}
-	return r.URL.Path
+	return r.URL.EscapedPath()
 }
 
 // forwardRequest is r as the next handler must see it: a shallow copy with
@@ -73,7 +78,7 @@ func forwardRequest(r *http.Request, res *Result, peer string) *http.Request {
 	removeSpoofedHeaders(out.Header)
 	setIdentityHeaders(out.Header, res)
 	setRealIP(out.Header, peer)
-	if q := StripQueryToken(r.URL.RawQuery); q != r.URL.RawQuery {
+	if q := StripQueryCredentials(r.URL.RawQuery); q != r.URL.RawQuery {
 		u := *r.URL
 		u.RawQuery = q
 		out.URL = &u

@@ -92,3 +92,37 @@ func FuzzParseWorkflowPath(f *testing.F) {
 		}
 	})
 }
+
+func TestParseFilePathDecodesOnceAndRefusesAmbiguousSpellings(t *testing.T) {
+	for escaped, want := range map[string]string{
+		"/fileupload/report.pdf":                   "/fileupload/report.pdf",
+		"/fileupload/a%20b.pdf":                    "/fileupload/a b.pdf",
+		"/fileupload/%E2%82%AC.txt":                "/fileupload/€.txt",
+		"/fileupload/%2e%2e%2ex":                   "/fileupload/...x",
+		"/fileupload/dir/":                         "/fileupload/dir/",
+		"/fileupload":                              "/fileupload",
+		"/fileupload/report%5B1%5D.pdf":            "/fileupload/report[1].pdf",
+		"/fileupload/a;b":                          "/fileupload/a;b",
+		"/fileupload/..a/b.":                       "/fileupload/..a/b.",
+		"/fileupload/" + strings.Repeat("a", 1012): "/fileupload/" + strings.Repeat("a", 1012),
+	} {
+		got, ok := ParseFilePath(escaped)
+		assert.True(t, ok, escaped)
+		assert.Equal(t, want, got, escaped)
+	}
+	for _, escaped := range []string{
+		"", "fileupload/a", "/fileupload//a", "//fileupload/a", "/fileupload/./a", "/fileupload/../a",
+		"/fileupload/..", "/fileupload/.", "/fileupload/%2e%2e/a", "/fileupload/%2E/a", "/fileupload/..;/a",
+		"/fileupload/.;x/a", "/fileupload/a%2Fb", "/fileupload/a%2fb", "/fileupload/a%252Fb", "/fileupload/a%25",
+		"/fileupload/a%", "/fileupload/a%4", "/fileupload/a%zz", "/fileupload/a%00", "/fileupload/a%0A",
+		"/fileupload/a%7F", "/fileupload/a\\..\\b", "/fileupload/a%5C..%5Cb", "/fileupload/%FF",
+		"/fileupload/%C0%AF", "/fileupload/" + strings.Repeat("a", 1013), "/fileupload/" + strings.Repeat("%61", 1013),
+	} {
+		_, ok := ParseFilePath(escaped)
+		assert.False(t, ok, escaped)
+	}
+}
+
+func TestParseFilePathDoesNotAllocateWithoutEscapes(t *testing.T) {
+	assert.Zero(t, testing.AllocsPerRun(100, func() { ParseFilePath("/fileupload/f1/report.pdf") }))
+}

@@ -17,7 +17,7 @@ import (
 const (
 	maxLoggedWorkflow = model.MaxNameLength // a longer path segment is not a name
 	maxLoggedMethod   = 32                  // the longest registered method has 17 characters
-	maxLoggedTokenID  = 64                  // ids are "tok_" and 12 characters
+	maxLoggedTokenID  = 64                  // ids are "tok_" or "lnk_" and 12 characters
 	maxLoggedCode     = 32                  // the longest code has 18 characters
 	maxLoggedAddr     = len("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255")
 )
@@ -33,8 +33,9 @@ func capped(s string, limit int) string {
 // recordCall queues the decision for the call log, if there is one. remote
 // is a parsed IP or "-" (see peerIP). A requested name that matched no
 // workflow is a slice of the request and is copied, so the queue never
-// holds on to a request's memory; stored names and token ids come from the
-// snapshot.
+// holds on to a request's memory; stored names and token and link ids come
+// from the snapshot. A share link is recorded by its id in LinkID (its
+// secret is never recorded).
 func (c *Checker) recordCall(res *Result, remote string, at time.Time) {
 	if c.calls == nil {
 		return
@@ -43,8 +44,12 @@ func (c *Checker) recordCall(res *Result, remote string, at time.Time) {
 	if res.workflowMethod == "" {
 		workflow = strings.Clone(capped(workflow, maxLoggedWorkflow))
 	}
-	c.calls.Add(store.Call{At: at, Workflow: workflow, TokenID: res.Credential.TokenID,
-		Status: res.Status, Code: res.Code, RemoteAddr: remote})
+	call := store.Call{At: at, Workflow: workflow, TokenID: res.Credential.TokenID,
+		Status: res.Status, Code: res.Code, RemoteAddr: remote}
+	if res.Credential.Kind == model.CredentialLink {
+		call.TokenID, call.LinkID = "", res.Credential.TokenID
+	}
+	c.calls.Add(call)
 }
 
 // logAccess writes the access line of one call, if there is an access log.

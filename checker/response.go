@@ -13,13 +13,13 @@ import (
 // any case, with '_' or '-') are removed first, so the upstream can trust
 // them.
 const (
-	HeaderAuth   = "X-Flowgate-Auth"   // anonymous, user or admin
+	HeaderAuth   = "X-Flowgate-Auth"   // anonymous, user, admin or link
 	HeaderUser   = "X-Flowgate-User"   // the user id of a user token
-	HeaderToken  = "X-Flowgate-Token"  // the id (not the secret) of the token
+	HeaderToken  = "X-Flowgate-Token"  // the id (not the secret) of the token or share link
 	HeaderStatus = "X-Flowgate-Status" // the real status, on nginx-auth denials
 	HeaderCode   = "X-Flowgate-Code"   // the denial code, on nginx-auth denials
 	HeaderBody   = "X-Flowgate-Body"   // the denial's JSON body, on nginx-auth denials
-	HeaderQuery  = "X-Flowgate-Query"  // forward-auth: the query to forward, without api_token
+	HeaderQuery  = "X-Flowgate-Query"  // forward-auth: the query to forward, without api_token and fg_link
 	headerPrefix = "X-Flowgate-"
 )
 
@@ -58,20 +58,37 @@ var denialBodies sync.Map // model.Decision -> []byte
 // DenialJSON is the body of a denied call:
 // {"statusCode":401,"body":{"status":"UNAUTHORIZED","code":"missing_token","message":"..."}}.
 // It never holds a token: messages come from the model, not the request.
+// A decision that names its workflow (NamesWorkflow) gets the generic
+// message here; answers use resultDenialJSON, which puts the name in.
 func DenialJSON(d model.Decision) []byte {
 	if b, ok := denialBodies.Load(d); ok {
 		return b.([]byte)
 	}
+	b := encodeDenial(d.Status, d.Code, d.Message)
+	denialBodies.Store(d, b)
+	return b
+}
+
+// resultDenialJSON is the body of res's denial: the cached one, or for a
+// denial naming the workflow ("this token may not call send-invoice") one
+// encoded for this call and never cached, as there is one per name.
+func resultDenialJSON(res *Result) []byte {
+	if !res.NamesWorkflow {
+		return DenialJSON(res.Decision)
+	}
+	return encodeDenial(res.Status, res.Code, res.MessageFor(res.Workflow))
+}
+
+// encodeDenial encodes a denial body, with its final newline.
+func encodeDenial(status int, code, message string) []byte {
 	var body denialBody
-	body.StatusCode = d.Status
-	body.Body.Status, body.Body.Code, body.Body.Message = StatusName(d.Status), d.Code, d.Message
+	body.StatusCode = status
+	body.Body.Status, body.Body.Code, body.Body.Message = StatusName(status), code, message
 	b, err := json.Marshal(body)
 	if err != nil {
 		panic(err) // strings and ints always encode
 	}
-	b = append(b, '\n')
-	denialBodies.Store(d, b)
-	return b
+	return append(b, '\n')
 }
 
 // WWWAuthenticate is the challenge for a denial (RFC 6750 section 3), or ""
@@ -110,18 +127,53 @@ func writeDenialAs(w http.ResponseWriter, res *Result, status int) {
 		h.Set("Www-Authenticate", c)
 	}
 	if res.Status == http.StatusMethodNotAllowed {
-		if res.workflowMethod != "" {
+		switch {
+		case res.workflowMethod != "":
 			h.Set("Allow", string(res.workflowMethod))
+		case res.File != "":
+			h["Allow"] = fileMethods
 		}
 	}
 	w.WriteHeader(status)
-	w.Write(DenialJSON(res.Decision))
+	w.Write(resultDenialJSON(res))
 }
 
 var (
 	jsonContentType = []string{"application/json"}
 	noStore         = []string{"no-store"}
+	fileMethods     = []string{"GET, HEAD"}
 )
+
+// The link security headers. A share link travels in a URL, so it leaks
+// through Referer, history and caches, and a file it opens (an uploaded
+// HTML or SVG) could run script on the app's origin. Every answer allowed
+// by a link therefore carries, overriding whatever the upstream sent:
+//
+//	Referrer-Policy: no-referrer
+//	Cache-Control: no-store
+//	X-Content-Type-Options: nosniff
+//	Content-Security-Policy: sandbox
+//
+// In proxy mode and Middleware they are set on the upstream's (next's)
+// response; the forward-auth endpoints (/_flowgate/auth, /_flowgate/nginx-auth)
+// send them as headers of their 200 answer, beside X-Flowgate-Auth: link,
+// for the gateway configuration to copy onto the response.
+var linkHeaders = [...]struct {
+	key   string
+	value []string
+}{
+	{"Referrer-Policy", []string{"no-referrer"}},
+	{"Cache-Control", noStore},
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"Content-Security-Policy", []string{"sandbox"}},
+}
+
+// setLinkHeaders writes the link security headers over any in h.
+func setLinkHeaders(h http.Header) {
+	for _, l := range linkHeaders {
+		h[l.key] = l.value
+	}
+}
 
 // setIdentityHeaders writes the caller's identity for the upstream. All
 // three are always set (empty when they do not apply), so a gateway that

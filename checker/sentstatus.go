@@ -9,9 +9,16 @@ type sentStatus struct {
 	status int
 	// code is set by the proxy's error handler for its own answers.
 	code string
+	// byLink puts the link security headers (see linkHeaders) over
+	// whatever the handler set, as the header is written: a call allowed
+	// by a share link always gets them, whatever the upstream answers.
+	byLink bool
 }
 
 func (s *sentStatus) WriteHeader(status int) {
+	if s.byLink {
+		setLinkHeaders(s.ResponseWriter.Header())
+	}
 	if s.status == 0 && status >= 200 { // 1xx are interim
 		s.status = status
 	}
@@ -20,7 +27,7 @@ func (s *sentStatus) WriteHeader(status int) {
 
 func (s *sentStatus) Write(b []byte) (int, error) {
 	if s.status == 0 {
-		s.status = http.StatusOK
+		s.WriteHeader(http.StatusOK)
 	}
 	return s.ResponseWriter.Write(b)
 }
@@ -29,7 +36,7 @@ func (s *sentStatus) Write(b []byte) (int, error) {
 // http.Flusher.
 func (s *sentStatus) Flush() {
 	if s.status == 0 {
-		s.status = http.StatusOK
+		s.WriteHeader(http.StatusOK)
 	}
 	http.NewResponseController(s.ResponseWriter).Flush()
 }

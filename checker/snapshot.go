@@ -12,8 +12,14 @@ type snapshot struct {
 	// workflows is keyed by the lower-cased name, as names are unique
 	// ignoring case.
 	workflows map[string]*model.Workflow
-	// tokens holds only unrevoked tokens, keyed by SHA-256.
+	// tokens holds only unrevoked tokens, keyed by SHA-256. A rotated
+	// token has two entries with the same id: the new secret, and the
+	// previous one until its overlap ends.
 	tokens map[model.TokenHash]tokenEntry
+	// prefixes are the protected file prefixes (model.PrefixFor).
+	prefixes []string
+	// links holds only unrevoked share links, keyed by SHA-256.
+	links map[model.TokenHash]linkEntry
 }
 
 // tokenEntry is what a valid token grants.
@@ -25,6 +31,18 @@ type tokenEntry struct {
 	// with the clock at every decision, so a token stops working the
 	// moment it expires, not at the next reload.
 	expires int64
+	// scope is built once per load, so a decision passes a pointer and
+	// never allocates.
+	scope *model.Scope
+}
+
+// linkEntry is what a valid share link opens.
+type linkEntry struct {
+	id   string
+	path string
+	// expires is the expiry in Unix nanoseconds, compared with the clock
+	// at every decision like a token's. Links always expire.
+	expires int64
 }
 
 // newSnapshot indexes what the store read.
@@ -33,17 +51,23 @@ func newSnapshot(s store.Snapshot) *snapshot {
 		generation: s.Generation,
 		workflows:  make(map[string]*model.Workflow, len(s.Workflows)),
 		tokens:     make(map[model.TokenHash]tokenEntry, len(s.Tokens)),
+		prefixes:   s.Prefixes,
+		links:      make(map[model.TokenHash]linkEntry, len(s.Links)),
 	}
 	for i := range s.Workflows {
 		w := &s.Workflows[i]
 		snap.workflows[model.NameKey(w.Name)] = w
 	}
 	for _, k := range s.Tokens {
-		e := tokenEntry{id: k.ID, userID: k.UserID, kind: k.Kind.Credential()}
+		scope := k.Scope
+		e := tokenEntry{id: k.ID, userID: k.UserID, kind: k.Kind.Credential(), scope: &scope}
 		if k.ExpiresAt != nil {
 			e.expires = k.ExpiresAt.UnixNano()
 		}
 		snap.tokens[k.Hash] = e
+	}
+	for _, l := range s.Links {
+		snap.links[l.Hash] = linkEntry{id: l.ID, path: l.Path, expires: l.ExpiresAt.UnixNano()}
 	}
 	return snap
 }

@@ -17,11 +17,12 @@ var decisionsFile = filepath.Join("testdata", "decisions.txt")
 
 // TestDecideTable holds Decide to every cell of the decision table, and the
 // table to every case: each workflow state with each request method exactly
-// once, and a column for each credential kind.
+// once, and a column for each credential kind (two for a token kind: in and
+// out of its scope).
 func TestDecideTable(t *testing.T) {
 	table, err := decisiontable.Load(decisionsFile)
 	require.NoError(t, err)
-	kinds := credentialColumns(t, table.Credentials)
+	creds := credentialColumns(t, table.Credentials)
 	seen := map[string]int{}
 	for _, row := range table.Rows {
 		where := fmt.Sprintf("%s:%d: %s, %s request", decisionsFile, row.Line, row.State, row.Request)
@@ -31,10 +32,13 @@ func TestDecideTable(t *testing.T) {
 		}
 		seen[key] = row.Line
 		w := workflowOf(row.Workflow)
-		for i, kind := range kinds {
-			d := Decide(w, Credential{Kind: kind}, row.Request)
-			assert.Equal(t, row.Cells[i].String(), outcome(d), "%s, %s credential", where, kind)
+		for i, c := range creds {
+			d := Decide(w, c, row.Request)
+			column := table.Credentials[i]
+			assert.Equal(t, row.Cells[i].String(), outcome(d), "%s, %s credential", where, column)
 			assert.Equal(t, d.Allowed, d.Status == 200, "Allowed and Status agree (%s)", where)
+			assert.Equal(t, row.Cells[i].Name == "noscope", d.NamesWorkflow,
+				"only a noscope cell is the scope's denial, which names the workflow (%s, %s)", where, column)
 			if !d.Allowed {
 				assert.NotEmpty(t, d.Message, where)
 			}
@@ -47,23 +51,46 @@ func TestDecideTable(t *testing.T) {
 	assert.ElementsMatch(t, everyStateAndRequest(), rows, "the table has every workflow state with every request method")
 }
 
-// credentialColumns maps the table's columns to credential kinds and
-// requires one column for every kind Decide knows.
-func credentialColumns(t *testing.T, columns []string) []CredentialKind {
-	byName := map[string]CredentialKind{}
-	var all []CredentialKind
+// outOfScope marks the column of a token whose workflows scope does not
+// match the workflow ("user-out"); the plain column ("user") is a token
+// whose scope matches it.
+const outOfScope = "-out"
+
+// Scopes of the table's token columns: the table's workflow is named "wf".
+var (
+	scopeIn  = &Scope{Workflows: []string{"*"}, Files: []string{}}
+	scopeOut = &Scope{Workflows: []string{"other-*"}, Files: []string{"/files/"}}
+)
+
+// credentialColumns maps the table's columns to credentials and requires
+// the table to be exhaustive: one column for every kind Decide knows, and
+// for a token kind (user, admin) one in scope and one out of it.
+func credentialColumns(t *testing.T, columns []string) []Credential {
+	var want []string
+	byName := map[string]Credential{}
 	for k := CredentialKind(0); k.String() != "unknown"; k++ {
-		byName[k.String()] = k
-		all = append(all, k)
+		name := k.String()
+		switch k {
+		case TokenUser.Credential(), TokenAdmin.Credential():
+			byName[name] = Credential{Kind: k, TokenID: "tok_in", Scope: scopeIn}
+			byName[name+outOfScope] = Credential{Kind: k, TokenID: "tok_out", Scope: scopeOut}
+			want = append(want, name, name+outOfScope)
+		case CredentialLink:
+			byName[name] = Credential{Kind: k, TokenID: "lnk_1", LinkPath: "/files/report.pdf"}
+			want = append(want, name)
+		default:
+			byName[name] = Credential{Kind: k}
+			want = append(want, name)
+		}
 	}
-	var kinds []CredentialKind
+	var creds []Credential
 	for _, c := range columns {
-		k, ok := byName[c]
-		require.True(t, ok, "column %q is not a credential kind", c)
-		kinds = append(kinds, k)
+		cred, ok := byName[c]
+		require.True(t, ok, "column %q is not a credential kind (or a token kind with %s)", c, outOfScope)
+		creds = append(creds, cred)
 	}
-	require.ElementsMatch(t, all, kinds, "the table has one column for each credential kind")
-	return kinds
+	require.ElementsMatch(t, want, columns, "the table has one column for each credential kind and scope variant")
+	return creds
 }
 
 // everyStateAndRequest lists what the table must cover: no workflow, or

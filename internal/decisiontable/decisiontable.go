@@ -14,6 +14,7 @@
 //
 //	outcome  NAME  STATUS  [CODE]      names an answer, e.g. notoken 401 missing_token
 //	workflow request CRED…             the header: one column per credential
+//	                                   (a credential kind, or a kind and a variant: user-out)
 //	STATE…   METHOD  NAME…             a row: the workflow state, the request method,
 //	                                   then one outcome name per credential column
 //
@@ -31,6 +32,10 @@ import (
 // Outcome is what a caller observes: the HTTP status and, for a denial, the
 // machine-readable code.
 type Outcome struct {
+	// Name is the table's word for it ("noscope"): two names may share a
+	// status and code when the reason differs, and a test may tell them
+	// apart by the message.
+	Name   string
 	Status int
 	Code   string // "" for an allowed call
 }
@@ -111,7 +116,7 @@ func parse(text string) (t Table, line int, err error) {
 			if len(f) < 3 || len(f) > 4 {
 				return t, line, fmt.Errorf("want: outcome NAME STATUS [CODE]")
 			}
-			o := Outcome{}
+			o := Outcome{Name: f[1]}
 			if o.Status, err = strconv.Atoi(f[2]); err != nil {
 				return t, line, fmt.Errorf("status %q is not a number", f[2])
 			}

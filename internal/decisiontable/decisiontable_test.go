@@ -14,7 +14,7 @@ func TestParseReadsStatesRequestsAndCells(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"none", "user"}, table.Credentials)
 	require.Len(t, table.Rows, 2)
-	assert.Equal(t, Row{Line: 5, State: "unknown", Request: "GET", Cells: []Outcome{{200, ""}, {401, "missing_token"}}}, table.Rows[0])
+	assert.Equal(t, Row{Line: 5, State: "unknown", Request: "GET", Cells: []Outcome{{"allow", 200, ""}, {"notoken", 401, "missing_token"}}}, table.Rows[0])
 	second := table.Rows[1]
 	assert.Equal(t, Workflow{Exists: true, Public: true, Auth: "admin", Method: "GET"}, second.Workflow)
 	assert.Equal(t, "POST", second.Request)
