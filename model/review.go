@@ -44,10 +44,23 @@ func ParseSeverity(s string) (Severity, error) {
 }
 
 // Finding is one thing a reviewer should look at, with what to do about it.
+// It is about one workflow (Workflow set) or one token (Token set, the
+// token's id), never both.
 type Finding struct {
 	Workflow string
+	// Token is the id of the token a token finding is about.
+	Token    string
 	Severity Severity
 	Message  string
+}
+
+// Subject is what the finding is about, as listings show it: the workflow's
+// name, or "token " and the token's id.
+func (f Finding) Subject() string {
+	if f.Token != "" {
+		return "token " + f.Token
+	}
+	return f.Workflow
 }
 
 // sharedSecretKeys are parameter names that betray the old workaround of
@@ -77,13 +90,24 @@ func Review(workflows []Workflow) []Finding {
 			add(w, SeverityInfo, "auth migrated from the old checkbox — confirm the choice")
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Severity != out[j].Severity {
-			return out[i].Severity > out[j].Severity
-		}
-		return strings.ToLower(out[i].Workflow) < strings.ToLower(out[j].Workflow)
-	})
+	SortFindings(out)
 	return out
+}
+
+// SortFindings orders findings most severe first, then workflow findings
+// by name before token findings by id, so that the output is stable and the
+// worst problem is read first whatever mix of findings is listed.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Severity != b.Severity {
+			return a.Severity > b.Severity
+		}
+		if (a.Token == "") != (b.Token == "") {
+			return a.Token == ""
+		}
+		return strings.ToLower(a.Workflow)+a.Token < strings.ToLower(b.Workflow)+b.Token
+	})
 }
 
 // hasSharedSecretParameter reports whether a parameter's key looks like a

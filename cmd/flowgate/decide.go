@@ -38,7 +38,7 @@ func runDecide(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	defer s.Close()
-	return printDecision(cmd, model.Decide(&w, model.Credential{Kind: kind}, methodOrDefault(method, w)))
+	return printDecision(cmd, model.Decide(&w, model.Credential{Kind: kind}, methodOrDefault(method, w)), w.Name)
 }
 
 // methodFlag reads --method: any HTTP method may be asked about (a PUT gets
@@ -53,17 +53,19 @@ func methodFlag(cmd *cobra.Command) (string, error) {
 	return strings.ToUpper(m), nil
 }
 
-// FormatDecision is the one-line answer of `decide` and `check`.
-func FormatDecision(d model.Decision) string {
+// FormatDecision is the one-line answer of `decide` and `check` for a call
+// to the named workflow ("" when the call names none): the message names
+// it when the decision says so, as the checker's answers do.
+func FormatDecision(d model.Decision, workflow string) string {
 	if d.Allowed {
 		return fmt.Sprintf("allow %d", d.Status)
 	}
-	return fmt.Sprintf("deny %d %s: %s", d.Status, d.Code, d.Message)
+	return fmt.Sprintf("deny %d %s: %s", d.Status, d.Code, d.MessageFor(workflow))
 }
 
 // printDecision prints the decision and turns a denial into exit code 1.
-func printDecision(cmd *cobra.Command, d model.Decision) error {
-	fmt.Fprintln(cmd.OutOrStdout(), FormatDecision(d))
+func printDecision(cmd *cobra.Command, d model.Decision, workflow string) error {
+	fmt.Fprintln(cmd.OutOrStdout(), FormatDecision(d, workflow))
 	if !d.Allowed {
 		return fail(1, "")
 	}

@@ -4,11 +4,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"flowgate/store"
 )
 
 func main() {
@@ -23,7 +29,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.Execute()
+	err := root.ExecuteContext(store.WithActor(context.Background(), osActor()))
 	if err == nil {
 		return 0
 	}
@@ -36,6 +42,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "flowgate: "+strings.ReplaceAll(msg, "\n", " "))
 	}
 	return code
+}
+
+// osActor is who the change trail says made this run's changes: the OS
+// user running the command. A name the trail cannot hold (too long, with
+// control characters) is left out rather than failing every write.
+func osActor() string {
+	name := os.Getenv("USER")
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
+	if len(name) > 100 || !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl) {
+		return ""
+	}
+	return name
 }
 
 // exitError carries the exit code a failure should end the process with.

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -28,8 +29,11 @@ type reviewJSON struct {
 	Findings []findingJSON          `json:"findings"`
 }
 
+// findingJSON is one finding: about a workflow (key workflow) or a token
+// (key token, the token's id), never both keys.
 type findingJSON struct {
-	Workflow string `json:"workflow"`
+	Workflow string `json:"workflow,omitempty"`
+	Token    string `json:"token,omitempty"`
 	Severity string `json:"severity"`
 	Message  string `json:"message"`
 }
@@ -47,13 +51,23 @@ func runReview(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	counts, findings := model.CountExposures(ws), model.Review(ws)
+	toks, err := readList(cmd, (*store.Store).ListTokens)
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(ws))
+	for i, w := range ws {
+		names[i] = w.Name
+	}
+	counts := model.CountExposures(ws)
+	findings := append(model.Review(ws), model.ReviewTokens(tokenGrants(toks), names, time.Now())...)
+	model.SortFindings(findings)
 
 	out := cmd.OutOrStdout()
 	if jsonFlag(cmd) {
 		doc := reviewJSON{Counts: counts, Findings: make([]findingJSON, 0, len(findings))}
 		for _, f := range findings {
-			doc.Findings = append(doc.Findings, findingJSON{f.Workflow, f.Severity.String(), f.Message})
+			doc.Findings = append(doc.Findings, findingJSON{f.Workflow, f.Token, f.Severity.String(), f.Message})
 		}
 		if err := writeJSON(out, doc); err != nil {
 			return err
@@ -65,7 +79,7 @@ func runReview(cmd *cobra.Command, _ []string) error {
 		}
 		tw := newTable(out)
 		for _, f := range findings {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", strings.ToUpper(f.Severity.String()), f.Workflow, f.Message)
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", strings.ToUpper(f.Severity.String()), f.Subject(), f.Message)
 		}
 		if err := tw.Flush(); err != nil {
 			return err

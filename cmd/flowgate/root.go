@@ -39,7 +39,8 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(
 		newListCmd(), newShowCmd(), newAddCmd(), newSetCmd(), newRmCmd(),
 		newHistoryCmd(), newReviewCmd(), newDecideCmd(),
-		newTokenCmd(), newServeCmd(), newCheckCmd(), newCallsCmd(),
+		newTokenCmd(), newWhoCanCmd(), newFilesCmd(), newLinkCmd(),
+		newServeCmd(), newCheckCmd(), newCallsCmd(),
 		newImportCmd(), newExportCmd(), newEditCmd(),
 	)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return fail(2, "%v", err) })

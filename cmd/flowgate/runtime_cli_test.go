@@ -55,7 +55,9 @@ func TestTokenCreateListRevoke(t *testing.T) {
 		}
 		return ks
 	}
-	assert.ElementsMatch(t, []string{"id", "name", "kind", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"}, keys(toks[0]))
+	assert.ElementsMatch(t, []string{"id", "name", "kind", "user", "prefix", "workflows", "files", "created_at", "expires_at", "last_used_at", "revoked_at"}, keys(toks[0]))
+	assert.Equal(t, []any{"*"}, toks[0]["workflows"], "the default scope: every workflow")
+	assert.Equal(t, []any{}, toks[0]["files"], "and no file, as an empty list")
 	assert.Equal(t, "admin", toks[0]["kind"])
 	assert.NotNil(t, toks[0]["revoked_at"], "revoked tokens stay listed")
 	assert.Nil(t, toks[0]["expires_at"])

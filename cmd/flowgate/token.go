@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -15,19 +16,21 @@ import (
 func newTokenCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "token",
-		Short: "Create, list and revoke API tokens",
+		Short: "Create, scope, rotate, list and revoke API tokens",
 		Args:  noArgs,
 	}
-	cmd.AddCommand(newTokenCreateCmd(), newTokenListCmd(), newTokenRevokeCmd())
+	cmd.AddCommand(newTokenCreateCmd(), newTokenScopeCmd(), newTokenRotateCmd(), newTokenListCmd(), newTokenRevokeCmd())
 	return cmd
 }
 
 func newTokenCreateCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "create (--admin | --user USER_ID) --name NAME [--expires DURATION]",
+		Use:   "create (--admin | --user USER_ID) --name NAME [--workflows P,...] [--files P,...] [--expires DURATION]",
 		Short: "Create a token and print its secret, once",
 		Long: "Create an API token. The secret is printed once and then only its SHA-256 hash is kept:\n" +
-			"store it now. --expires takes a Go duration (90m, 12h) or days (30d).",
+			"store it now. --expires takes a Go duration (90m, 12h) or days (30d).\n" +
+			"The scope says what the token may reach: --workflows (default *: every workflow its kind\n" +
+			"allows) and --files (default none), comma-separated patterns.",
 		Args: noArgs,
 		RunE: runTokenCreate,
 	}
@@ -35,6 +38,7 @@ func newTokenCreateCmd() *cobra.Command {
 	cmd.Flags().String("user", "", "a user token acting as this user id")
 	cmd.Flags().String("name", "", "who or what uses the token (required)")
 	cmd.Flags().String("expires", "", "lifetime, such as 30d or 12h (default: never expires)")
+	addScopeFlags(cmd, "*", "")
 	cmd.Flags().Bool("quiet", false, "print only the secret, on one line")
 	return cmd
 }
@@ -65,6 +69,11 @@ func runTokenCreate(cmd *cobra.Command, _ []string) error {
 		at := time.Now().Add(d).UTC()
 		nt.ExpiresAt = &at
 	}
+	scope := model.DefaultScope()
+	if err := readScopeFlags(cmd, &scope); err != nil {
+		return err
+	}
+	nt.Scope = &scope
 	s, err := createStore(cmd)
 	if err != nil {
 		return err
@@ -74,18 +83,26 @@ func runTokenCreate(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return fail(2, "%v", err)
 	}
+	warnAboutScope(cmd, s, tok.Scope)
 	out := cmd.OutOrStdout()
 	if quiet, _ := cmd.Flags().GetBool("quiet"); quiet {
 		fmt.Fprintln(out, secret)
 		return nil
 	}
-	fmt.Fprintf(out, "token:   %s\nid:      %s\nprefix:  %s\nkind:    %s\n", secret, tok.ID, tok.Prefix, tok.Kind)
-	if tok.UserID != "" {
-		fmt.Fprintf(out, "user:    %s\n", tok.UserID)
-	}
-	fmt.Fprintf(out, "expires: %s\n", timeOrDash(tok.ExpiresAt, "never"))
+	printSecret(out, secret, tok)
+	fmt.Fprintf(out, "expires:   %s\n", timeOrDash(tok.ExpiresAt, "never"))
 	fmt.Fprintln(out, "This is the only time the token is shown: store it now (flowgate keeps only its hash).")
 	return nil
+}
+
+// printSecret prints a token's new secret with what identifies the token
+// and what it may reach, as create and rotate show them.
+func printSecret(out io.Writer, secret string, tok store.Token) {
+	fmt.Fprintf(out, "token:     %s\nid:        %s\nprefix:    %s\nkind:      %s\n", secret, tok.ID, tok.Prefix, tok.Kind)
+	if tok.UserID != "" {
+		fmt.Fprintf(out, "user:      %s\n", tok.UserID)
+	}
+	fmt.Fprintf(out, "workflows: %s\nfiles:     %s\n", patternList(tok.Scope.Workflows), patternList(tok.Scope.Files))
 }
 
 func newTokenListCmd() *cobra.Command {
@@ -106,6 +123,8 @@ type tokenJSON struct {
 	Kind       string     `json:"kind"`
 	User       string     `json:"user"`
 	Prefix     string     `json:"prefix"`
+	Workflows  []string   `json:"workflows"`
+	Files      []string   `json:"files"`
 	CreatedAt  time.Time  `json:"created_at"`
 	ExpiresAt  *time.Time `json:"expires_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
@@ -121,8 +140,8 @@ func runTokenList(cmd *cobra.Command, _ []string) error {
 	if jsonFlag(cmd) {
 		list := make([]tokenJSON, 0, len(toks))
 		for _, t := range toks {
-			list = append(list, tokenJSON{t.ID, t.Name, string(t.Kind), t.UserID, t.Prefix, t.CreatedAt,
-				t.ExpiresAt, t.LastUsedAt, t.RevokedAt})
+			list = append(list, tokenJSON{t.ID, t.Name, string(t.Kind), t.UserID, t.Prefix,
+				nonNil(t.Scope.Workflows), nonNil(t.Scope.Files), t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt})
 		}
 		return writeJSON(out, list)
 	}
@@ -132,7 +151,7 @@ func runTokenList(cmd *cobra.Command, _ []string) error {
 	}
 	now := time.Now()
 	tw := newTable(out)
-	fmt.Fprintln(tw, "ID\tNAME\tKIND\tUSER\tPREFIX\tCREATED\tEXPIRES\tLAST USED\tREVOKED")
+	fmt.Fprintln(tw, "ID\tNAME\tKIND\tUSER\tPREFIX\tSCOPE\tCREATED\tEXPIRES\tLAST USED\tREVOKED")
 	for _, t := range toks {
 		expires := timeOrDash(t.ExpiresAt, "never")
 		// The EXPIRES column says whether the expiry has passed, revoked
@@ -140,8 +159,8 @@ func runTokenList(cmd *cobra.Command, _ []string) error {
 		if model.TokenStatus(t.ExpiresAt, nil, now) == model.TokenExpired {
 			expires += " (expired)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s…\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Kind, orDash(t.UserID), t.Prefix,
-			t.CreatedAt.Format(listTime), expires, timeOrDash(t.LastUsedAt, "never"), timeOrDash(t.RevokedAt, "—"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s…\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Kind, orDash(t.UserID), t.Prefix,
+			compactScope(t.Scope), t.CreatedAt.Format(listTime), expires, timeOrDash(t.LastUsedAt, "never"), timeOrDash(t.RevokedAt, "—"))
 	}
 	return tw.Flush()
 }
@@ -161,34 +180,67 @@ func newTokenRevokeCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "revoke ID",
 		Short: "Revoke a token: running checkers refuse it within a second",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return fail(2, "expected one token id, got %d arguments (usage: %s)", len(args), cmd.UseLine())
-			}
-			return nil
-		},
+		Args:  oneTokenID,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if looksLikeSecret(args[0]) {
-				// Never echo a secret into an error message or a terminal log.
-				return fail(2, "that is a token secret, not a token id: use the id (tok_...) shown by `flowgate token list`")
-			}
 			s, err := openExistingStore(cmd)
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			if err := s.RevokeToken(cmd.Context(), args[0]); errors.Is(err, store.ErrNotFound) {
-				return fail(2, "no token with id %q (see `flowgate token list`)", args[0])
-			} else if err != nil {
-				return dbError(err)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "revoked %s\n", args[0])
-			return nil
+			return reportRevoke(cmd, s.RevokeToken(cmd.Context(), args[0]), "token", args[0])
 		},
 	}
 }
 
-// looksLikeSecret spots a pasted token where an id was expected.
+// reportRevoke says what a revocation of a token or link (what) did: a
+// revocation of something already revoked says so and succeeds, since what
+// was asked for holds; an unknown id is exit 2.
+func reportRevoke(cmd *cobra.Command, err error, what, id string) error {
+	switch {
+	case errors.Is(err, store.ErrAlreadyRevoked):
+		fmt.Fprintf(cmd.OutOrStdout(), "already revoked: %s; nothing changed\n", withoutSentinel(err, store.ErrAlreadyRevoked))
+		return nil
+	case errors.Is(err, store.ErrNotFound):
+		return fail(2, "no %s with id %q (see `flowgate %s list`)", what, id, what)
+	case err != nil:
+		return dbError(err)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "revoked %s\n", id)
+	return nil
+}
+
+// withoutSentinel is err's message without the ": already revoked" (or
+// other sentinel) the store wraps it with for errors.Is, which would only
+// repeat what the message says.
+func withoutSentinel(err, sentinel error) string {
+	return strings.TrimSuffix(err.Error(), ": "+sentinel.Error())
+}
+
+// oneTokenID checks the ID argument of the commands that act on one token.
+func oneTokenID(cmd *cobra.Command, args []string) error {
+	return oneID(cmd, args, "token", "tok_")
+}
+
+// oneID checks the ID argument of a command that acts on one token or link
+// (what), refusing a pasted secret without echoing it into an error message
+// or a terminal log.
+func oneID(cmd *cobra.Command, args []string, what, idPrefix string) error {
+	if len(args) != 1 {
+		return fail(2, "expected one %s id, got %d arguments (usage: %s)", what, len(args), cmd.UseLine())
+	}
+	if looksLikeSecret(args[0]) {
+		return fail(2, "that is a secret, not a %s id: use the id (%s...) shown by `flowgate %s list`", what, idPrefix, what)
+	}
+	return nil
+}
+
+// looksLikeSecret spots a pasted token or share link where an id was
+// expected.
 func looksLikeSecret(s string) bool {
-	return strings.HasPrefix(s, model.TokenPrefixAdmin) || strings.HasPrefix(s, model.TokenPrefixUser)
+	for _, p := range []string{model.TokenPrefixAdmin, model.TokenPrefixUser, model.LinkPrefix} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
