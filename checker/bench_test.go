@@ -36,6 +36,43 @@ func BenchmarkDecisionQueryToken(b *testing.B) {
 	}
 }
 
+// BenchmarkDecisionScopedToken decides with a token whose workflows scope
+// is a list of globs, the last of which matches.
+func BenchmarkDecisionScopedToken(b *testing.B) {
+	f := newFixture(b)
+	c := f.checker(b, Options{})
+	req := &Request{Method: "POST", Path: "/api/1.1/wf/Send-Invoice", Authorization: []string{"Bearer " + f.userGlob}}
+	benchmarkAllowed(b, c, req)
+}
+
+// BenchmarkDecisionFileToken decides a file request: strict path parsing,
+// the prefix lookup and the token's files scope.
+func BenchmarkDecisionFileToken(b *testing.B) {
+	f := newFixture(b)
+	c := f.checker(b, Options{})
+	req := &Request{Method: "GET", Path: sharedFile, Authorization: []string{"Bearer " + f.reader}}
+	benchmarkAllowed(b, c, req)
+}
+
+// BenchmarkDecisionLink decides a file request with a share link in
+// fg_link: query parsing, checksum, SHA-256, link lookup, expiry, path.
+func BenchmarkDecisionLink(b *testing.B) {
+	f := newFixture(b)
+	c := f.checker(b, Options{})
+	req := &Request{Method: "GET", Path: sharedFile, RawQuery: "page=2&fg_link=" + f.link}
+	benchmarkAllowed(b, c, req)
+}
+
+// benchmarkAllowed checks req repeatedly; each decision must allow it.
+func benchmarkAllowed(b *testing.B, c *Checker, req *Request) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := c.Check(req); !res.Allowed {
+			b.Fatal(res.Decision)
+		}
+	}
+}
+
 // BenchmarkForwardAuthHandler is one /_flowgate/auth answer without the
 // network: decision, identity headers, call log queue and access log line.
 func BenchmarkForwardAuthHandler(b *testing.B) {

@@ -12,7 +12,8 @@ import (
 // Options configure a Checker.
 type Options struct {
 	// AllowQueryToken accepts a token in the api_token query parameter, as
-	// Bubble does. When false such a parameter is refused (400).
+	// Bubble does. When false such a parameter is refused (400). Share
+	// links (fg_link) are accepted either way: a URL is what they are for.
 	AllowQueryToken bool
 	// Now is the clock token expiry is checked against; nil means time.Now.
 	Now func() time.Time
@@ -55,9 +56,11 @@ func New(opts Options) *Checker {
 // Request is the part of an HTTP request a decision looks at.
 type Request struct {
 	Method string
-	// Path is the escaped path as sent (see ParseWorkflowPath).
+	// Path is the escaped path as sent (see ParseWorkflowPath and
+	// ParseFilePath).
 	Path string
-	// RawQuery is the query as sent, without the '?'.
+	// RawQuery is the query as sent, without the '?': it may carry
+	// api_token or fg_link.
 	RawQuery string
 	// Authorization holds every Authorization header value.
 	Authorization []string

@@ -21,9 +21,6 @@ const (
 	TokenPresented
 )
 
-// queryTokenKey is the query parameter Bubble accepts a token in.
-const queryTokenKey = "api_token"
-
 // ExtractToken reads the credentials of a request from its Authorization
 // header values and its raw query, following RFC 6750: a bearer token in
 // exactly one Authorization header (scheme case-insensitive), or, when
@@ -148,7 +145,7 @@ func parseQueryParam(rawQuery string, param queryParam) (string, Presence) {
 			return "", Malformed
 		}
 		found = true
-		if strings.ContainsAny(value, "%+") {
+		if needsUnescape(value) {
 			v, err := url.QueryUnescape(value)
 			if err != nil {
 				return "", Malformed
@@ -182,7 +179,7 @@ func classifyQueryKey(key string, param queryParam) queryKey {
 	if key == param.key {
 		return exactKey
 	}
-	if strings.ContainsAny(key, "%+") {
+	if needsUnescape(key) {
 		if k, err := url.QueryUnescape(key); err == nil {
 			key = k
 		}
@@ -191,6 +188,18 @@ func classifyQueryKey(key string, param queryParam) queryKey {
 		return lookalikeKey
 	}
 	return otherKey
+}
+
+// needsUnescape reports a '%' or '+' in a query key or value: only then
+// does it differ from its decoding. A plain loop, as strings.ContainsAny
+// costs a set build per call on the request path.
+func needsUnescape(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' || s[i] == '+' {
+			return true
+		}
+	}
+	return false
 }
 
 // lookalike reports a decoded key that common server frameworks read as

@@ -1,9 +1,11 @@
 package checker
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -125,4 +127,32 @@ func TestParseFilePathDecodesOnceAndRefusesAmbiguousSpellings(t *testing.T) {
 
 func TestParseFilePathDoesNotAllocateWithoutEscapes(t *testing.T) {
 	assert.Zero(t, testing.AllocsPerRun(100, func() { ParseFilePath("/fileupload/f1/report.pdf") }))
+}
+
+// FuzzParseFilePath checks that every path ParseFilePath accepts is what
+// net/url decodes it to, and clean: no empty or dot segment (also before a
+// ';'), no '%', backslash or control character, and valid UTF-8.
+func FuzzParseFilePath(f *testing.F) {
+	for _, s := range []string{"/fileupload/a.pdf", "/f/a%20b", "/f/%2e%2e/x", "/f//x", "/f/%2F", "/f/%25", "/f/..;/x", "/f/dir/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, escaped string) {
+		path, ok := ParseFilePath(escaped)
+		if !ok {
+			return
+		}
+		decoded, err := url.PathUnescape(escaped)
+		if err != nil || decoded != path {
+			t.Fatalf("ParseFilePath(%q) = %q, net/url decodes %q (%v)", escaped, path, decoded, err)
+		}
+		if !utf8.ValidString(path) || strings.ContainsAny(path, "%\\") || strings.Contains(path, "//") {
+			t.Fatalf("ParseFilePath(%q) = %q is not clean", escaped, path)
+		}
+		for i, seg := range strings.Split(path, "/") {
+			before, _, _ := strings.Cut(seg, ";")
+			if i == 0 && seg != "" || before == "." || before == ".." || strings.IndexFunc(seg, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+				t.Fatalf("ParseFilePath(%q) = %q has segment %q", escaped, path, seg)
+			}
+		}
+	})
 }

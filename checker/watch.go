@@ -105,6 +105,6 @@ func (c *Checker) reloadIfChanged(ctx context.Context, src Source, replaced *boo
 	}
 	s := c.snap.Load()
 	c.log.Info("settings reloaded", "generation", s.generation, "workflows", len(s.workflows),
-		"tokens", len(s.tokens), "took", time.Since(start).Round(time.Microsecond).String())
+		"tokens", len(s.tokens), "prefixes", len(s.prefixes), "links", len(s.links), "took", time.Since(start).Round(time.Microsecond).String())
 	return nil
 }
