@@ -13,20 +13,10 @@ import (
 	"flowgate/store"
 )
 
-// listedToken is a token in `token list --json`.
-type listedToken struct {
-	ID        string   `json:"id"`
-	Name      string   `json:"name"`
-	Kind      string   `json:"kind"`
-	User      string   `json:"user"`
-	Prefix    string   `json:"prefix"`
-	Workflows []string `json:"workflows"`
-	Files     []string `json:"files"`
-}
-
-func listTokens(t *testing.T, db string) []listedToken {
+// listTokens reads `token list --json` into the type that prints it.
+func listTokens(t *testing.T, db string) []tokenJSON {
 	t.Helper()
-	var toks []listedToken
+	var toks []tokenJSON
 	decodeJSON(t, mustRun(t, db, "token", "list", "--json"), &toks)
 	return toks
 }

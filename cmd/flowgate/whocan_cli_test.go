@@ -109,12 +109,31 @@ func TestWhoCanAgreesWithTheDecisionOnEveryWorkflowAndTokenPair(t *testing.T) {
 	ws, toks, expiredAt := generateWhoCanDatabase(t, db)
 	time.Sleep(time.Until(expiredAt) + 100*time.Millisecond) // let the one-second tokens expire
 	now := time.Now()
+	assertWhoCanAgrees(t, db, ws, toks, func(w model.Workflow, tok *generatedToken) bool {
+		kind, scope := model.CredentialNone, (*model.Scope)(nil)
+		if tok != nil {
+			if model.TokenStatus(tok.ExpiresAt, tok.RevokedAt, now) != model.TokenActive {
+				return false
+			}
+			kind, scope = tok.Kind.Credential(), &tok.Scope
+		}
+		return model.Decide(&w, model.Credential{Kind: kind, Scope: scope}, string(w.Method)).Allowed
+	})
+}
+
+// assertWhoCanAgrees runs `who-can --json` for each workflow and checks,
+// for every token, that it is listed iff allowed says its call goes
+// through (tok nil: a call without a token, which is "anyone"), and the
+// counts.
+func assertWhoCanAgrees(t *testing.T, db string, ws []model.Workflow, toks []generatedToken,
+	allowed func(w model.Workflow, tok *generatedToken) bool) {
+	t.Helper()
 	listed, notListed := 0, 0
 	for _, w := range ws {
 		var got whoCanAnswer
 		decodeJSON(t, mustRun(t, db, "who-can", w.Name, "--json"), &got)
 		assert.Equal(t, w.Name, got.Workflow)
-		assert.Equal(t, model.Decide(&w, model.Credential{Kind: model.CredentialNone}, string(w.Method)).Allowed, got.Anyone, w.Name)
+		assert.Equal(t, allowed(w, nil), got.Anyone, w.Name)
 		byID := map[string]bool{}
 		counts := map[string]int{"admin": 0, "user": 0}
 		for _, g := range got.Tokens {
@@ -122,11 +141,9 @@ func TestWhoCanAgreesWithTheDecisionOnEveryWorkflowAndTokenPair(t *testing.T) {
 			counts[g.Kind]++
 		}
 		assert.Equal(t, counts, got.Counts, w.Name)
-		for _, tok := range toks {
-			scope := tok.Scope
-			want := model.TokenStatus(tok.ExpiresAt, tok.RevokedAt, now) == model.TokenActive &&
-				model.Decide(&w, model.Credential{Kind: tok.Kind.Credential(), Scope: &scope}, string(w.Method)).Allowed
-			assert.Equal(t, want, byID[tok.ID], "%s × %s", w.Name, tok.Name)
+		for i := range toks {
+			want := allowed(w, &toks[i])
+			assert.Equal(t, want, byID[toks[i].ID], "%s × %s", w.Name, toks[i].Name)
 			if want {
 				listed++
 			} else {
