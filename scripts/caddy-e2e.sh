@@ -50,6 +50,8 @@ echo "== cases through caddy"
 common_cases
 EMPTY_IDENTITY=sent # Caddy copies an empty answer header as empty
 trick_cases
+LINK_QUERY=dropped # Caddy 2.6 cannot remove one parameter: the config drops the query of link calls
+file_cases
 # Caddy can delete by prefix: an X-Flowgate- name flowgate does not use is dropped too.
 check "an invented X-Flowgate- header" 200 "auth=[anonymous]" POST /api/1.1/wf/public-open -H "X-Flowgate-Role: admin" -H "x-flowgate-admin: 1"
 upstream_saw "invented X-Flowgate- header" anonymous "" ""

@@ -77,8 +77,9 @@ failures=0
 check() {
   local name=$1 want_status=$2 want_body=$3 method=$4 path=$5
   shift 5
-  local status
-  status=$(curl -s --max-time 5 --path-as-is -o "$work/body" -D "$work/headers" -w '%{http_code}' -X "$method" "$@" \
+  local status how=(-X "$method")
+  [ "$method" = HEAD ] && how=(--head) # curl -X HEAD would wait for a body
+  status=$(curl -s --max-time 5 --path-as-is -o "$work/body" -D "$work/headers" -w '%{http_code}' "${how[@]}" "$@" \
     "http://127.0.0.1:$gw_port$path")
   if [ "$status" != "$want_status" ] || ! grep -qF -- "$want_body" "$work/body"; then
     echo "FAIL: $name: got $status $(head -c 300 "$work/body"), want $want_status with '$want_body'"
@@ -96,9 +97,11 @@ header_is() {
     failures=$((failures + 1))
   fi
 }
-# no_token_in NAME: the last response holds no token.
+# secret_pattern matches a token (fga_, fgu_) or a share link (fgl_).
+secret_pattern='fg[aul]_[0-9A-Za-z]{8}'
+# no_token_in NAME: the last response holds no token or share link.
 no_token_in() {
-  if grep -qE 'fg[au]_[0-9A-Za-z]{8}' "$work/body" "$work/headers"; then
+  if grep -qE "$secret_pattern" "$work/body" "$work/headers"; then
     echo "FAIL: $1: a token appears in the response"
     failures=$((failures + 1))
   fi
@@ -155,8 +158,8 @@ finish() {
     echo "FAIL: call log: $(head -c 400 "$work/calls.json")"
     failures=$((failures + 1))
   fi
-  if grep -qE 'fg[au]_[0-9A-Za-z]{8}' "$work/flowgate.log"; then
-    echo "FAIL: a token appears in flowgate's log"
+  if grep -qE "$secret_pattern" "$work/flowgate.log"; then
+    echo "FAIL: a token or share link appears in flowgate's log"
     failures=$((failures + 1))
   fi
   if [ "$failures" -gt 0 ]; then
@@ -169,3 +172,4 @@ finish() {
 }
 
 . scripts/gateway-tricks.sh
+. scripts/gateway-files.sh

@@ -61,6 +61,8 @@ echo "== cases through nginx"
 common_cases
 EMPTY_IDENTITY=absent # nginx never sends a header with an empty value
 trick_cases
+LINK_QUERY=stripped # from flowgate's X-Flowgate-Query
+file_cases
 check "query token is stripped before the upstream" 200 "uri=[/api/1.1/wf/users-only?a=1&b=%2F]" POST "/api/1.1/wf/users-only?a=1&api_token=$USER&b=%2F"
 check "query token alone leaves no query" 200 "uri=[/api/1.1/wf/users-only]" POST "/api/1.1/wf/users-only?api_token=$USER"
 check "header and query token together" 400 '"code":"invalid_request"' POST "/api/1.1/wf/users-only?api_token=$USER" -H "$(bearer "$USER")"

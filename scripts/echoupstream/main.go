@@ -9,7 +9,10 @@
 //
 // then one "header NAME=[VALUE]" line per header value, sorted, with names as
 // Go's server canonicalises them (an underscore spelling stays visible:
-// X_flowgate_auth). A request carrying Upgrade is answered 101 Switching
+// X_flowgate_auth). Every answer carries the weak caching, referrer and
+// content policies of a careless file server (see laxHeaders), so a script
+// can check that a gateway puts flowgate's link security headers in their
+// place. A request carrying Upgrade is answered 101 Switching
 // Protocols, as a careless app would: a gateway that forwards it has opened
 // a tunnel past the checker, and the script sees the 101.
 //
@@ -54,12 +57,26 @@ func writeAddr(file, addr string) error {
 	return os.Rename(file+".tmp", file)
 }
 
+// laxHeaders are what a careless file server answers with: cacheable by
+// anyone, the full URL (a share link included) sent on as Referer, and no
+// limit on script. The gateway scripts expect them on answers a token
+// opened, and flowgate's link security headers instead on answers a share
+// link opened.
+var laxHeaders = [...][2]string{
+	{"Cache-Control", "public, max-age=86400"},
+	{"Referrer-Policy", "unsafe-url"},
+	{"Content-Security-Policy", "default-src *"},
+}
+
 // echo writes the description of r, after a 101 when r asks for an upgrade.
 func echo(w http.ResponseWriter, r *http.Request) {
 	text := describe(r)
 	if r.Header.Get("Upgrade") != "" {
 		switchProtocols(w, r, text)
 		return
+	}
+	for _, h := range laxHeaders {
+		w.Header().Set(h[0], h[1])
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	fmt.Fprint(w, text)
