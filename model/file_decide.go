@@ -57,7 +57,7 @@ func DecideFile(c Credential, method string, path string) Decision {
 // reservedPaths are flowgate's own paths and the workflow path: a protected
 // prefix overlapping one would make a request both a file and a workflow (or
 // hide flowgate's endpoints), so such a prefix is refused outright.
-var reservedPaths = []string{"/api/1.1/wf/", "/_flowgate/"}
+var reservedPaths = []string{"/api/1.1/wf/", "/version-test/api/1.1/wf/", "/version-live/api/1.1/wf/", "/_flowgate/"}
 
 // ValidatePrefix checks a protected prefix before it is stored: a clean
 // decoded absolute path ending in '/' (for example /fileupload/) of at most
