@@ -24,9 +24,9 @@ type Token struct {
 	Prefix string
 	// Scope is what the token may reach: workflow name patterns and file
 	// path patterns. Tokens made before scopes have model.DefaultScope().
-	Scope      model.Scope
-	CreatedAt  time.Time
-	ExpiresAt  *time.Time // nil: never expires
+	Scope     model.Scope
+	CreatedAt time.Time
+	ExpiresAt *time.Time // nil: never expires
 	// LastUsedAt is the latest call the call log recorded with the token,
 	// at most a minute behind (see RecordCalls); nil: never used. It lives
 	// on the token's row, so pruning old calls never makes a token look
