@@ -76,3 +76,23 @@ func TestATenSecondLoadAddsUnderAMegabyte(t *testing.T) {
 	t.Logf("%d calls: %d rows, database grew by %d bytes (%d before)", calls, len(got), growth, before)
 	assert.Less(t, growth, int64(1<<20))
 }
+
+// BenchmarkCallTallyAdd is the writer goroutine's cost per call: summing it
+// into the counts of its key and minute (the write itself is per key).
+func BenchmarkCallTallyAdd(b *testing.B) {
+	tally := newCallTally()
+	start := time.Now()
+	calls := make([]store.Call, 16)
+	for i := range calls {
+		calls[i] = store.Call{Workflow: fmt.Sprintf("wf-%d", i%4), TokenID: "tok_abcdefghijkl", Via: "proxy",
+			Status: 200 + i/4, RemoteAddr: "192.0.2.1"}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		c := calls[i%len(calls)]
+		c.At = start.Add(time.Duration(i))
+		tally.add(c)
+		i++
+	}
+}

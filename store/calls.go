@@ -154,7 +154,7 @@ func (s *Store) ListCalls(ctx context.Context, f CallFilter) ([]Call, error) {
 		args = append(args, f.Workflow)
 	}
 	if f.TokenID != "" {
-		where = append(where, "token_id = ?")
+		where = append(where, "token_id = ? AND token_id != ''") // the second term lets the partial index serve
 		args = append(args, f.TokenID)
 	}
 	if f.LinkID != "" {
