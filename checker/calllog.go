@@ -100,10 +100,11 @@ func NewCallLog(rec Recorder, logger *slog.Logger, size int) *CallLog {
 // keeps them all). Call it before Run.
 func (l *CallLog) SetRetention(d time.Duration) { l.retention = d }
 
-// Add queues one call decided at c.At, its fields capped, without blocking; it reports false
-// if it was dropped because the queue is full. The queue keeps c's strings
-// as given: pass copies rather than slices of a large buffer such as a
-// request header (the checker does), or the bound holds the buffer too.
+// Add queues one call decided at c.At, its fields capped, without
+// blocking; it reports false if it was dropped because the queue is full.
+// The queue keeps c's strings as given: pass copies rather than slices of
+// a large buffer such as a request header (the checker does), or the bound
+// holds the buffer too.
 func (l *CallLog) Add(c store.Call) bool {
 	c = boundCall(c)
 	n := callBytes(&c)
