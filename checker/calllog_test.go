@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -18,7 +19,7 @@ import (
 	"flowgate/store"
 )
 
-func TestCallsAreLoggedWithoutTokens(t *testing.T) {
+func TestCallsAreCountedPerKeyWithoutTokensAndOnlyUnderNamesThatExist(t *testing.T) {
 	f := newFixture(t)
 	var logs syncBuffer
 	logger := slog.New(slog.NewJSONHandler(&logs, nil))
@@ -30,44 +31,81 @@ func TestCallsAreLoggedWithoutTokens(t *testing.T) {
 	done := make(chan struct{})
 	go func() { calls.Run(runCtx); close(done) }()
 
-	call(t, "POST", srv.URL+"/api/1.1/wf/public-user-post", http.Header{"Authorization": {"Bearer " + f.user}}, "")
+	bearer := http.Header{"Authorization": {"Bearer " + f.user}}
+	for range 3 {
+		call(t, "POST", srv.URL+"/api/1.1/wf/SEND-INVOICE", bearer, "")
+	}
 	call(t, "POST", srv.URL+"/api/1.1/wf/public-admin-post?api_token="+f.user, nil, "")
 	call(t, "POST", srv.URL+"/api/1.1/wf/public-admin-post", http.Header{"Authorization": {"Bearer " + f.revoked}}, "")
-	h := http.Header{"X-Forwarded-Method": {"POST"}, "X-Forwarded-Uri": {"/api/1.1/wf/nope"}, "X-Forwarded-For": {"198.51.100.7, 203.0.113.9"}}
-	call(t, "GET", srv.URL+AuthPath, h, "")
+	for _, name := range []string{"nope", "nope-2", "bad%20name", strings.Repeat("x", 101)} {
+		h := http.Header{"X-Forwarded-Method": {"POST"}, "X-Forwarded-Uri": {"/api/1.1/wf/" + name}, "X-Forwarded-For": {"198.51.100.7, 203.0.113.9"}}
+		call(t, "GET", srv.URL+AuthPath, h, "")
+	}
+	call(t, "GET", srv.URL+"/favicon.ico", nil, "")
+	call(t, "GET", srv.URL+sharedFile+"?fg_link="+f.link, nil, "")
 	stop()
 	<-done // Run writes what is queued before it returns
+	assert.EqualValues(t, 11, calls.Written())
 
 	got, err := f.store.ListCalls(ctx, store.CallFilter{})
 	require.NoError(t, err)
-	require.Len(t, got, 4)
-	assert.Equal(t, store.Call{At: got[0].At, Workflow: "nope", Status: 404, Code: "not_found", RemoteAddr: "203.0.113.9"}, got[0])
-	assert.Equal(t, "public-admin-post", got[1].Workflow)
-	assert.Equal(t, 401, got[1].Status)
-	assert.Empty(t, got[1].TokenID, "an invalid token has no id")
-	assert.Equal(t, f.userID, got[2].TokenID)
-	assert.Equal(t, "insufficient_scope", got[2].Code)
-	assert.Equal(t, store.Call{At: got[3].At, Workflow: "public-user-post", TokenID: f.userID, Status: 200, RemoteAddr: "127.0.0.1"}, got[3],
-		"the peer's IP, without its port")
+	sums := countsBy(got, func(c store.Call) string {
+		return fmt.Sprintf("%s %s %s %s %d %s", c.Workflow, c.TokenID, c.LinkID, c.Via, c.Status, c.Code)
+	})
+	counts := map[string]int64{}
+	remotes := map[string]string{}
+	for k, c := range sums {
+		counts[k], remotes[k] = c.Count, c.RemoteAddr
+	}
+	assert.Equal(t, map[string]int64{
+		"Send-Invoice " + f.userID + "  proxy 200 ":                        3, // the stored name, not the requested one
+		"public-admin-post " + f.userID + "  proxy 403 insufficient_scope": 1,
+		"public-admin-post   proxy 401 invalid_token":                      1, // an invalid token has no id
+		"-   auth 404 not_found":                                           4, // unknown and invalid names are not keys
+		"-   proxy 404 not_found":                                          1,
+		filesPrefix + "  " + f.linkID + " proxy 200 ":                      1, // a file by its protected prefix
+	}, counts)
+	assert.Equal(t, "203.0.113.9", remotes["-   auth 404 not_found"])
+	assert.Equal(t, "127.0.0.1", remotes["Send-Invoice "+f.userID+"  proxy 200 "], "the peer's IP, without its port")
 
-	byToken, err := f.store.ListCalls(ctx, store.CallFilter{TokenID: f.userID})
-	require.NoError(t, err)
-	assert.Len(t, byToken, 2)
 	toks, err := f.store.ListTokens(ctx)
 	require.NoError(t, err)
 	for _, tok := range toks {
 		if tok.ID == f.userID {
-			assert.NotNil(t, tok.LastUsedAt, "last used comes from the call log")
+			assert.NotNil(t, tok.LastUsedAt, "the call log marks the token used")
 		}
 	}
-
 	out := logs.String()
 	assert.Contains(t, out, `"msg":"call"`)
 	assert.Contains(t, out, `"token_id":"`+f.userID+`"`)
 	assert.Contains(t, out, `"duration_ms":`)
-	for _, secret := range []string{f.user, f.admin, f.revoked} {
+	for _, secret := range []string{f.user, f.admin, f.revoked, f.link} {
 		assert.NotContains(t, out, secret[4:], "no token in the log")
 	}
+}
+
+// countsBy sums stored counts by key across minutes (a test may cross a
+// minute boundary): each sum keeps the first and last call and the last
+// remote.
+func countsBy(calls []store.Call, key func(store.Call) string) map[string]store.Call {
+	out := map[string]store.Call{}
+	for _, c := range calls {
+		k := key(c)
+		sum, ok := out[k]
+		if !ok {
+			out[k] = c
+			continue
+		}
+		sum.Count += c.Count
+		if c.FirstAt.Before(sum.FirstAt) {
+			sum.FirstAt = c.FirstAt
+		}
+		if c.LastAt.After(sum.LastAt) {
+			sum.LastAt, sum.RemoteAddr = c.LastAt, c.RemoteAddr
+		}
+		out[k] = sum
+	}
+	return out
 }
 
 // blockingRecorder holds every write until released.
@@ -92,9 +130,13 @@ func (b *blockingRecorder) RecordCalls(ctx context.Context, calls []store.Call) 
 	if b.fail {
 		return errors.New("database gone")
 	}
-	b.got += len(calls)
+	for _, c := range calls {
+		b.got += int(c.Count)
+	}
 	return nil
 }
+
+func (b *blockingRecorder) PruneCalls(context.Context, time.Time, int) (int64, error) { return 0, nil }
 
 func TestCallLogNeverBlocksAndCountsDrops(t *testing.T) {
 	rec := &blockingRecorder{release: make(chan struct{}), entered: make(chan struct{})}

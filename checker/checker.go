@@ -87,6 +87,9 @@ type Result struct {
 	// workflowMethod is the method the workflow accepts, for the Allow
 	// header of a 405; empty when there is no such workflow.
 	workflowMethod model.Method
+	// filePrefix is the protected prefix File is under, which the call
+	// log counts the call by; empty when File is.
+	filePrefix string
 	// refusedQuery, when set, replaces the generic invalid_request
 	// message: it says which query parameter was refused.
 	refusedQuery string
@@ -142,8 +145,8 @@ func (c *Checker) Check(req *Request) Result {
 			res.Workflow, res.workflowMethod = w.Name, w.Method
 		}
 		res.Decision = model.Decide(w, res.Credential, req.Method)
-	} else if path, ok := c.filePath(snap, req.Path); ok {
-		res.File = path
+	} else if path, prefix, ok := c.filePath(snap, req.Path); ok {
+		res.File, res.filePrefix = path, prefix
 		res.Decision = model.DecideFile(res.Credential, req.Method, path)
 	} else {
 		res.Decision = model.Decide(nil, res.Credential, req.Method)
@@ -154,21 +157,21 @@ func (c *Checker) Check(req *Request) Result {
 	return res
 }
 
-// filePath is the decoded path of a request under a protected prefix. A
-// path that ParseFilePath refuses is not one, whatever it starts with: it
-// gets a call to no workflow's answer (404 after the credential checks).
-func (c *Checker) filePath(snap *snapshot, escaped string) (string, bool) {
+// filePath is the decoded path of a request under a protected prefix, and
+// that prefix. A path that ParseFilePath refuses is not one, whatever it
+// starts with: it gets a call to no workflow's answer (404 after the
+// credential checks).
+func (c *Checker) filePath(snap *snapshot, escaped string) (path, prefix string, ok bool) {
 	if len(snap.prefixes) == 0 {
-		return "", false
+		return "", "", false
 	}
-	path, ok := ParseFilePath(escaped)
-	if !ok {
-		return "", false
+	if path, ok = ParseFilePath(escaped); !ok {
+		return "", "", false
 	}
-	if _, under := model.PrefixFor(snap.prefixes, path); !under {
-		return "", false
+	if prefix, ok = model.PrefixFor(snap.prefixes, path); !ok {
+		return "", "", false
 	}
-	return path, true
+	return path, prefix, true
 }
 
 // readCredential sets res.Credential from the request: a bearer token or

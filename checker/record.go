@@ -1,7 +1,6 @@
 package checker
 
 import (
-	"strings"
 	"time"
 
 	"flowgate/model"
@@ -31,25 +30,34 @@ func capped(s string, limit int) string {
 }
 
 // recordCall queues the decision for the call log, if there is one. remote
-// is a parsed IP or "-" (see peerIP). A requested name that matched no
-// workflow is a slice of the request and is copied, so the queue never
-// holds on to a request's memory; stored names and token and link ids come
-// from the snapshot. A share link is recorded by its id in LinkID (its
-// secret is never recorded).
-func (c *Checker) recordCall(res *Result, remote string, at time.Time) {
+// is a parsed IP or "-" (see peerIP). Only names that exist become keys
+// (see callSubject), so no caller can make the call log count under names
+// of its choosing; every string recorded comes from the snapshot or the
+// code, so the queue never holds on to a request's memory. A share link is
+// recorded by its id in LinkID (its secret is never recorded).
+func (c *Checker) recordCall(via string, res *Result, remote string, at time.Time) {
 	if c.calls == nil {
 		return
 	}
-	workflow := res.Workflow
-	if res.workflowMethod == "" {
-		workflow = strings.Clone(capped(workflow, maxLoggedWorkflow))
-	}
-	call := store.Call{At: at, Workflow: workflow, TokenID: res.Credential.TokenID,
+	call := store.Call{At: at, Workflow: callSubject(res), TokenID: res.Credential.TokenID, Via: via,
 		Status: res.Status, Code: res.Code, RemoteAddr: remote}
 	if res.Credential.Kind == model.CredentialLink {
 		call.TokenID, call.LinkID = "", res.Credential.TokenID
 	}
 	c.calls.Add(call)
+}
+
+// callSubject is what the call log counts a call under: the workflow's
+// stored name when it exists, the protected prefix of a file request, or
+// "-" for every other path (an unknown or invalid name, or no name).
+func callSubject(res *Result) string {
+	switch {
+	case res.workflowMethod != "":
+		return res.Workflow
+	case res.filePrefix != "":
+		return res.filePrefix
+	}
+	return noValue
 }
 
 // logAccess writes the access line of one call, if there is an access log.
@@ -64,6 +72,6 @@ func (c *Checker) logAccess(via, method string, res *Result, remote string, star
 // finishCall records what a call got in both logs: the status and code set
 // in res are those actually sent.
 func (c *Checker) finishCall(via, method string, res *Result, remote string, start time.Time) {
-	c.recordCall(res, remote, start)
+	c.recordCall(via, res, remote, start)
 	c.logAccess(via, method, res, remote, start)
 }

@@ -2,35 +2,86 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
 )
 
-// Call is one decision the runtime checker made: which token called which
-// workflow, and what it got. It never holds the token itself.
+// Call is what the call log knows of the calls that share a key (minute,
+// workflow, token or link, status, code, entry point): how many there were,
+// when, and from where the last came. The runtime checker produces one per
+// decision (Count 0 stands for one call at At) and sums those of a minute
+// before writing; ListCalls returns one per key and minute. It never holds
+// the token itself.
 type Call struct {
-	At         time.Time
-	Workflow   string // as requested; empty when the path named no workflow
-	TokenID    string // empty when no valid token was presented
-	LinkID     string // the share link (lnk_…) presented; empty for none
-	Status     int
-	Code       string // empty when allowed
+	// At is when the call was decided; in what ListCalls returns, the
+	// first instant (UTC) of the minute counted.
+	At time.Time
+	// Workflow is the stored workflow name, the protected file prefix of a
+	// file request (it starts with /), or "-" for anything else: the
+	// checker records only names that exist. Calls logged before
+	// schema 3 keep the name as it was requested.
+	Workflow string
+	TokenID  string // empty when no valid token was presented
+	LinkID   string // the share link (lnk_…) presented; empty for none
+	// Via is the entry point: proxy, middleware, auth or nginx-auth; "-"
+	// for calls logged before entry points were recorded.
+	Via    string
+	Status int
+	Code   string // empty when allowed
+	// RemoteAddr is the caller's parsed IP; in what ListCalls returns, the
+	// last caller of the minute.
 	RemoteAddr string
+	// Count is how many calls this is; 0 stands for 1.
+	Count int64
+	// FirstAt and LastAt are the first and last call counted; zero stands
+	// for At.
+	FirstAt, LastAt time.Time
+}
+
+// normal fills what a per-call Call leaves zero: its count and times.
+func (c Call) normal() Call {
+	c.Count = max(c.Count, 1)
+	if c.FirstAt.IsZero() {
+		c.FirstAt = c.At
+	}
+	if c.LastAt.IsZero() {
+		c.LastAt = c.At
+	}
+	return c
+}
+
+// MinuteOf is the minute a call at t is counted in, as stored: Unix
+// seconds of its first second.
+func MinuteOf(t time.Time) int64 {
+	s := t.Unix()
+	return s - ((s%60)+60)%60
 }
 
 // callsPerInsert bounds the rows of one INSERT statement (SQLite allows
-// 32766 bound parameters; seven per row).
+// 32766 bound parameters; eleven per row).
 const callsPerInsert = 200
 
-const insertCalls = `INSERT INTO calls (at, workflow, token_id, link_id, status, code, remote_addr) VALUES (?, ?, ?, ?, ?, ?, ?)`
+const insertCalls = `INSERT INTO calls (minute, workflow, token_id, link_id, status, code, via, count, first_at, last_at, last_remote) VALUES `
 
-// RecordCalls appends a batch of calls in one transaction: the checker
-// queues decisions and writes them in batches, so a busy gateway costs one
-// write per batch rather than one per request. The links presented get
-// their last_used_at moved forward in the same transaction (once per link
-// per batch); that bookkeeping does not bump the generation.
+const callRow = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// addCounts adds a row's count to the one already stored for its key; the
+// last remote is that of the latest call. (In DO UPDATE every column name
+// is the stored row's value, whatever the order of the assignments.)
+const addCounts = ` ON CONFLICT (minute, workflow, token_id, link_id, status, code, via) DO UPDATE SET
+	count = count + excluded.count,
+	first_at = min(first_at, excluded.first_at),
+	last_remote = CASE WHEN excluded.last_at >= last_at THEN excluded.last_remote ELSE last_remote END,
+	last_at = max(last_at, excluded.last_at)`
+
+// RecordCalls adds a batch of calls to the per-minute counts in one
+// transaction: a call whose key is already counted that minute costs no new
+// row. The runtime checker sums a batch's calls per key first, so a busy
+// gateway writes a few rows per flush, whatever its rate. The tokens and
+// links presented get their last_used_at moved forward in the same
+// transaction, at most once per clock minute each (see markUsed); that
+// bookkeeping does not bump the generation.
 func (s *Store) RecordCalls(ctx context.Context, calls []Call) error {
 	if len(calls) == 0 {
 		return nil
@@ -40,28 +91,29 @@ func (s *Store) RecordCalls(ctx context.Context, calls []Call) error {
 	}
 	tx, err := s.conn().BeginTx(ctx, nil)
 	if isBusy(err) {
-		return fmt.Errorf("database %s is locked by another process (waited %s); %d calls were not logged", s.path, busyTimeout, len(calls))
+		return fmt.Errorf("database %s is locked by another process (waited %s); %d calls were not logged", s.path, busyTimeout, countOf(calls))
 	}
 	if err != nil {
 		return fmt.Errorf("%s: log calls: %w", s.path, err)
 	}
 	defer tx.Rollback()
-	lastUse := linksLastUse(calls)
-	// Multi-row INSERTs: one statement per chunk instead of one per call
-	// roughly halves the cost of a batch.
-	for len(calls) > 0 {
-		n := min(len(calls), callsPerInsert)
-		args := make([]any, 0, n*7)
-		for _, c := range calls[:n] {
-			args = append(args, formatTime(c.At), c.Workflow, c.TokenID, c.LinkID, c.Status, c.Code, c.RemoteAddr)
+	used := lastUses(calls)
+	// Multi-row INSERTs: one statement per chunk instead of one per row.
+	for rest := calls; len(rest) > 0; {
+		n := min(len(rest), callsPerInsert)
+		args := make([]any, 0, n*11)
+		for _, c := range rest[:n] {
+			c = c.normal()
+			args = append(args, MinuteOf(c.At), c.Workflow, c.TokenID, c.LinkID, c.Status, c.Code, c.Via,
+				c.Count, formatTime(c.FirstAt), formatTime(c.LastAt), c.RemoteAddr)
 		}
-		query := insertCalls + strings.Repeat(", (?, ?, ?, ?, ?, ?, ?)", n-1)
+		query := insertCalls + callRow + strings.Repeat(", "+callRow, n-1) + addCounts
 		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
 			return fmt.Errorf("%s: log calls: %w", s.path, err)
 		}
-		calls = calls[n:]
+		rest = rest[n:]
 	}
-	if err := markLinksUsed(ctx, tx, lastUse); err != nil {
+	if err := used.mark(ctx, tx); err != nil {
 		return fmt.Errorf("%s: log calls: %w", s.path, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -70,15 +122,30 @@ func (s *Store) RecordCalls(ctx context.Context, calls []Call) error {
 	return nil
 }
 
+// countOf is how many calls a batch holds.
+func countOf(calls []Call) int64 {
+	var n int64
+	for _, c := range calls {
+		n += c.normal().Count
+	}
+	return n
+}
+
 // CallFilter narrows ListCalls; zero fields do not filter.
 type CallFilter struct {
 	Workflow string // ignoring case
 	TokenID  string
 	LinkID   string
-	Limit    int // <= 0: no limit
+	// Since keeps the minutes that end after it (the minute holding Since
+	// included).
+	Since time.Time
+	Limit int // <= 0: no limit
 }
 
-// ListCalls returns logged calls matching f, newest first.
+// ListCalls returns the per-minute counts matching f, newest first: the
+// latest minute first and, within a minute, the key called last first.
+// Each Call has At set to its minute, RemoteAddr to the last caller, and
+// Count, FirstAt, LastAt and Via filled.
 func (s *Store) ListCalls(ctx context.Context, f CallFilter) ([]Call, error) {
 	var where []string
 	var args []any
@@ -87,18 +154,22 @@ func (s *Store) ListCalls(ctx context.Context, f CallFilter) ([]Call, error) {
 		args = append(args, f.Workflow)
 	}
 	if f.TokenID != "" {
-		where = append(where, "token_id = ?")
+		where = append(where, "token_id = ? AND token_id != ''") // the second term lets the partial index serve
 		args = append(args, f.TokenID)
 	}
 	if f.LinkID != "" {
 		where = append(where, "link_id = ?")
 		args = append(args, f.LinkID)
 	}
-	query := `SELECT at, workflow, token_id, link_id, status, code, remote_addr FROM calls`
+	if !f.Since.IsZero() {
+		where = append(where, "minute >= ?")
+		args = append(args, MinuteOf(f.Since))
+	}
+	query := `SELECT minute, workflow, token_id, link_id, via, status, code, last_remote, count, first_at, last_at FROM calls`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	query += " ORDER BY id DESC"
+	query += " ORDER BY minute DESC, last_at DESC"
 	if f.Limit > 0 {
 		query += " LIMIT ?"
 		args = append(args, f.Limit)
@@ -111,44 +182,20 @@ func (s *Store) ListCalls(ctx context.Context, f CallFilter) ([]Call, error) {
 	var out []Call
 	for rows.Next() {
 		var c Call
-		var at string
-		if err := rows.Scan(&at, &c.Workflow, &c.TokenID, &c.LinkID, &c.Status, &c.Code, &c.RemoteAddr); err != nil {
+		var minute int64
+		var first, last string
+		if err := rows.Scan(&minute, &c.Workflow, &c.TokenID, &c.LinkID, &c.Via, &c.Status, &c.Code, &c.RemoteAddr,
+			&c.Count, &first, &last); err != nil {
 			return nil, fmt.Errorf("%s: list calls: %w", s.path, err)
 		}
-		if c.At, err = parseTime(at); err != nil {
+		c.At = time.Unix(minute, 0).UTC()
+		if c.FirstAt, err = parseTime(first); err != nil {
+			return nil, err
+		}
+		if c.LastAt, err = parseTime(last); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
-}
-
-// linksLastUse finds the latest call of each link in a batch.
-func linksLastUse(calls []Call) map[string]time.Time {
-	var last map[string]time.Time
-	for _, c := range calls {
-		if c.LinkID == "" {
-			continue
-		}
-		if last == nil {
-			last = map[string]time.Time{}
-		}
-		if t, ok := last[c.LinkID]; !ok || c.At.After(t) {
-			last[c.LinkID] = c.At
-		}
-	}
-	return last
-}
-
-// markLinksUsed moves each link's last_used_at forward to its latest call
-// (never back: batches from several checkers may arrive out of order).
-func markLinksUsed(ctx context.Context, tx *sql.Tx, last map[string]time.Time) error {
-	for id, at := range last {
-		_, err := tx.ExecContext(ctx, `UPDATE links SET last_used_at = ?1 WHERE id = ?2 AND (last_used_at IS NULL OR last_used_at < ?1)`,
-			formatTime(at), id)
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

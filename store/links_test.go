@@ -193,8 +193,10 @@ func TestLinkCallsAreLoggedAndMarkTheLinkUsedWithoutABump(t *testing.T) {
 
 	calls, err := s.ListCalls(ctx, CallFilter{LinkID: l.ID})
 	require.NoError(t, err)
-	require.Len(t, calls, 3)
-	assert.Equal(t, Call{At: used, LinkID: l.ID, Status: 200}, calls[1], "newest first: the late batch leads")
+	require.Len(t, calls, 3, "one count per minute")
+	late := used.Add(-5 * time.Minute)
+	assert.Equal(t, Call{At: late, LinkID: l.ID, Status: 200, Count: 1, FirstAt: late, LastAt: late}, calls[2],
+		"newest first: the late batch's minute comes last")
 }
 
 func TestLinkAndRotatedSecretsAreNeverStoredInTheClear(t *testing.T) {

@@ -24,10 +24,14 @@ type Token struct {
 	Prefix string
 	// Scope is what the token may reach: workflow name patterns and file
 	// path patterns. Tokens made before scopes have model.DefaultScope().
-	Scope      model.Scope
-	CreatedAt  time.Time
-	ExpiresAt  *time.Time // nil: never expires
-	LastUsedAt *time.Time // from the call log; nil: never used
+	Scope     model.Scope
+	CreatedAt time.Time
+	ExpiresAt *time.Time // nil: never expires
+	// LastUsedAt is the latest call the call log recorded with the token,
+	// at most a minute behind (see RecordCalls); nil: never used. It lives
+	// on the token's row, so pruning old calls never makes a token look
+	// unused.
+	LastUsedAt *time.Time
 	RevokedAt  *time.Time // nil: not revoked
 	// PreviousUntil is when the secret replaced by the last rotation stops
 	// working (it may be past); nil when there is no previous secret.
@@ -148,15 +152,14 @@ func validateNewToken(nt NewToken) error {
 	return nil
 }
 
-// tokenSelect reads tokens as listed, each with the time of its most recent
-// logged call; a WHERE or ORDER BY clause follows.
+// tokenSelect reads tokens as listed; a WHERE or ORDER BY clause follows.
 const tokenSelect = `SELECT t.id, t.name, t.kind, t.user_id, t.prefix, t.workflows, t.files, t.created_at,
 	t.expires_at, t.revoked_at, CASE WHEN t.previous_hash IS NULL THEN NULL ELSE t.previous_until END,
-	(SELECT c.at FROM calls c WHERE c.token_id = t.id ORDER BY c.id DESC LIMIT 1)
+	t.last_used_at
 	FROM tokens t `
 
 // ListTokens returns every token, revoked and expired ones included, oldest
-// first, each with the time of its most recent logged call.
+// first, each with the time it was last used.
 func (s *Store) ListTokens(ctx context.Context) ([]Token, error) {
 	rows, err := s.conn().QueryContext(ctx, tokenSelect+`ORDER BY t.created_at, t.id`)
 	if err != nil {

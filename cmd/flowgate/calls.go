@@ -6,24 +6,33 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"flowgate/model"
 	"flowgate/store"
 )
 
 func newCallsCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "calls [--workflow W] [--token ID] [--json]",
-		Short: "Show the call log: which token called which workflow, and what it got",
-		Args:  noArgs,
-		RunE:  runCalls,
+		Use:   "calls [--workflow NAME] [--token ID] [--since 1h] [--limit N] [--json]",
+		Short: "Show the call log: per minute, which token called which workflow, how often, and what it got",
+		Long: "Show the call log, newest first. `flowgate serve` counts calls per minute and key: the\n" +
+			"workflow (or protected file prefix; '-' for a name that is no workflow), the token or\n" +
+			"share link, the status and code sent, and the entry point. Each line is one such count,\n" +
+			"with the last caller's address. Per-call detail is in the access log.",
+		Args: noArgs,
+		RunE: runCalls,
 	}
-	cmd.Flags().String("workflow", "", "only calls to this workflow (ignoring case)")
+	cmd.Flags().String("workflow", "", "only calls to this workflow (ignoring case) or file prefix")
 	cmd.Flags().String("token", "", "only calls made with this token id")
-	cmd.Flags().Int("limit", 100, "show at most this many calls, newest first (0: all)")
+	cmd.Flags().String("since", "", "only the minutes of this last while, such as 1h or 7d")
+	cmd.Flags().Int("limit", 100, "show at most this many counts, newest first (0: all)")
 	cmd.Flags().Bool("json", false, "print a JSON array")
 	return cmd
 }
 
-// callJSON is one call in `calls --json`; its keys are a contract.
+// callJSON is one count in `calls --json`. Its first six keys are the
+// contract of the per-call log it replaced (time is now the minute,
+// remote_addr the last caller of that minute); the rest were added with
+// the counts. README.md documents them.
 type callJSON struct {
 	Time       time.Time `json:"time"`
 	Workflow   string    `json:"workflow"`
@@ -31,18 +40,21 @@ type callJSON struct {
 	Status     int       `json:"status"`
 	Code       string    `json:"code"`
 	RemoteAddr string    `json:"remote_addr"`
+	Count      int64     `json:"count"`
+	FirstAt    time.Time `json:"first_at"`
+	LastAt     time.Time `json:"last_at"`
+	Via        string    `json:"via"`
+	TokenName  string    `json:"token_name"`
+	LinkID     string    `json:"link_id"`
 }
 
+// minuteTime shows the minute a count covers.
+const minuteTime = "2006-01-02 15:04Z"
+
 func runCalls(cmd *cobra.Command, _ []string) error {
-	var f store.CallFilter
-	f.Workflow, _ = cmd.Flags().GetString("workflow")
-	f.TokenID, _ = cmd.Flags().GetString("token")
-	f.Limit, _ = cmd.Flags().GetInt("limit")
-	if f.Limit < 0 {
-		return fail(2, "--limit: %d is negative: use 0 for all calls", f.Limit)
-	}
-	if looksLikeSecret(f.TokenID) {
-		return fail(2, "--token takes a token id (tok_...), not the secret: see `flowgate token list`")
+	f, err := readCallFilter(cmd)
+	if err != nil {
+		return err
 	}
 	s, err := openExistingStore(cmd)
 	if err != nil {
@@ -53,23 +65,69 @@ func runCalls(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return dbError(err)
 	}
+	tokens, err := s.ListTokens(cmd.Context())
+	if err != nil {
+		return dbError(err)
+	}
+	names := make(map[string]string, len(tokens))
+	for _, t := range tokens {
+		names[t.ID] = t.Name
+	}
 	out := cmd.OutOrStdout()
 	if jsonFlag(cmd) {
 		list := make([]callJSON, 0, len(calls))
 		for _, c := range calls {
-			list = append(list, callJSON{c.At, c.Workflow, c.TokenID, c.Status, c.Code, c.RemoteAddr})
+			list = append(list, callJSON{Time: c.At, Workflow: c.Workflow, TokenID: c.TokenID, Status: c.Status,
+				Code: c.Code, RemoteAddr: c.RemoteAddr, Count: c.Count, FirstAt: c.FirstAt, LastAt: c.LastAt,
+				Via: c.Via, TokenName: names[c.TokenID], LinkID: c.LinkID})
 		}
 		return writeJSON(out, list)
 	}
 	if len(calls) == 0 {
-		fmt.Fprintln(out, "No calls logged (yet): `flowgate serve` logs every call it decides.")
+		fmt.Fprintln(out, "No calls logged (yet): `flowgate serve` counts every call it decides.")
 		return nil
 	}
 	tw := newTable(out)
-	fmt.Fprintln(tw, "TIME\tWORKFLOW\tTOKEN\tSTATUS\tCODE\tREMOTE")
+	fmt.Fprintln(tw, "MINUTE\tWORKFLOW\tTOKEN\tNAME\tVIA\tSTATUS\tCODE\tCOUNT\tLAST FROM")
 	for _, c := range calls {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", c.At.UTC().Format(listTime), orDash(c.Workflow), orDash(c.TokenID),
-			c.Status, orDash(c.Code), c.RemoteAddr)
+		who := c.TokenID
+		if c.LinkID != "" {
+			who = c.LinkID
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%s\n", c.At.UTC().Format(minuteTime), orDash(c.Workflow), orDash(who),
+			orDash(names[c.TokenID]), orDash(c.Via), c.Status, orDash(c.Code), c.Count, orDash(c.RemoteAddr))
 	}
 	return tw.Flush()
+}
+
+// readCallFilter reads and checks the flags of `calls`.
+func readCallFilter(cmd *cobra.Command) (store.CallFilter, error) {
+	var f store.CallFilter
+	f.Workflow, _ = cmd.Flags().GetString("workflow")
+	f.TokenID, _ = cmd.Flags().GetString("token")
+	f.Limit, _ = cmd.Flags().GetInt("limit")
+	if f.Limit < 0 {
+		return f, fail(2, "--limit: %d is negative: use 0 for all calls", f.Limit)
+	}
+	if looksLikeSecret(f.TokenID) {
+		return f, fail(2, "--token takes a token id (tok_...), not the secret: see `flowgate token list`")
+	}
+	if since, _ := cmd.Flags().GetString("since"); since != "" {
+		d, err := parseAge("--since", since)
+		if err != nil {
+			return f, err
+		}
+		f.Since = time.Now().Add(-d)
+	}
+	return f, nil
+}
+
+// parseAge reads a positive span of time given to flag: a Go duration (90m,
+// 12h) or a whole number of days (30d), as token lifetimes are written.
+func parseAge(flag, value string) (time.Duration, error) {
+	d, err := model.ParseTokenLifetime(value)
+	if err != nil {
+		return 0, fail(2, "%s: invalid duration %q: use a positive number of hours such as 12h or days such as 30d", flag, value)
+	}
+	return d, nil
 }

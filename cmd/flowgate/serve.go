@@ -41,6 +41,7 @@ func newServeCmd() *cobra.Command {
 	addLimitFlags(cmd)
 	cmd.Flags().Bool("forward-authorization", false, "forward the caller's Authorization header to the upstream (removed by default when it carried a flowgate token)")
 	cmd.Flags().Duration("upstream-timeout", 60*time.Second, "how long to wait for the upstream's response headers (504 after)")
+	cmd.Flags().String("calls-retention", "30d", "keep the call log's per-minute counts this long (such as 30d or 12h); older minutes are pruned")
 	return cmd
 }
 
@@ -68,6 +69,11 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	rawRetention, _ := cmd.Flags().GetString("calls-retention")
+	retention, err := parseAge("--calls-retention", rawRetention)
+	if err != nil {
+		return err
+	}
 	s, err := openExistingStore(cmd)
 	if err != nil {
 		return err
@@ -88,6 +94,9 @@ func runServe(cmd *cobra.Command, _ []string) error {
 			ForwardAuthorization: forwardAuthz, ResponseHeaderTimeout: timeout})
 	}
 	calls := checker.NewCallLog(s, logger, checker.DefaultCallQueue)
+	if !s.ReadOnly() { // else there is no call log to prune
+		calls.SetRetention(retention)
+	}
 	opts := checker.Options{AllowQueryToken: !noQuery, Logger: logger, AccessLog: logOut, Calls: calls}
 	if s.ReadOnly() {
 		opts.Calls = nil
