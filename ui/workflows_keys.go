@@ -128,7 +128,7 @@ func (p *workflowsPage) syncKeys() {
 	k.Toggle.SetEnabled(inPanel && p.panel.field != fieldAuth && p.panel.field != fieldDescription)
 	k.Toggle.SetHelp("space", toggleHelp(p.panel))
 	// The dropdown, and its key in the help, exist only while public.
-	k.OpenDropdown.SetEnabled(inPanel && p.panel.field == fieldAuth && p.panel.w.Public)
+	k.OpenDropdown.SetEnabled(inPanel && p.panel.field == fieldAuth && p.panel.visible(fieldAuth))
 	k.Choose.SetEnabled(p.panel.dropdown.open)
 	k.CloseMenu.SetEnabled(p.panel.dropdown.open)
 	k.EditText.SetEnabled(inPanel && p.panel.field == fieldDescription)
