@@ -34,7 +34,8 @@ func (c *Checker) serveGateway(w http.ResponseWriter, r *http.Request, next http
 	if switchesProtocol(r.Header) {
 		res.Decision = denyProtocolSwitch
 	}
-	peer := peerIP(r)
+	c.timeDecision(&res, start)
+	peer := c.clientIP(r, false)
 	switch {
 	case !res.Allowed:
 		writeDenial(w, &res)
