@@ -84,7 +84,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	logOut := checker.NewLogWriter(cmd.ErrOrStderr(), logFlushInterval)
 	defer logOut.Close()
 	logger := slog.New(slog.NewJSONHandler(logOut, nil))
-	access, err := openAccessLog(records.accessLog, logOut)
+	access, err := openAccessLog(records.accessLog, logOut, s.Path())
 	if err != nil {
 		return err
 	}

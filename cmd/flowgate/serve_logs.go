@@ -56,13 +56,21 @@ type accessLog struct {
 
 // openAccessLog opens what --access-log names ("stderr", "off" or a
 // path); stderr is serve's buffered stderr. A file that cannot be opened
-// stops serve before it listens.
-func openAccessLog(spec string, stderr *checker.LogWriter) (*accessLog, error) {
+// stops serve before it listens, and so does the database file (or its
+// -wal or -shm), which log lines would corrupt.
+func openAccessLog(spec string, stderr *checker.LogWriter, dbPath string) (*accessLog, error) {
 	switch spec {
 	case "off":
 		return &accessLog{}, nil
 	case "stderr":
 		return &accessLog{out: stderr}, nil
+	}
+	if target, err := os.Stat(spec); err == nil {
+		for _, db := range []string{dbPath, dbPath + "-wal", dbPath + "-shm"} {
+			if fi, err := os.Stat(db); err == nil && os.SameFile(fi, target) {
+				return nil, fail(2, "--access-log: %s is the settings database: give the path of a log file", spec)
+			}
+		}
 	}
 	file, err := checker.OpenLogFile(spec)
 	if err != nil {

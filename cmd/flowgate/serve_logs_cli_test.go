@@ -47,6 +47,15 @@ func waitForCalls(t *testing.T, path string, n int) []map[string]any {
 	}
 }
 
+// countingUpstream is an upstream that counts the requests reaching it,
+// closed at the end of the test.
+func countingUpstream(t *testing.T) (*httptest.Server, *atomic.Int32) {
+	var hits atomic.Int32
+	up := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
+	t.Cleanup(up.Close)
+	return up, &hits
+}
+
 // callsTotal is a flowgate_calls_total series' value (0 when absent).
 func callsTotal(m scrape.Metrics, workflow, decision, status, via string) float64 {
 	v, _ := m.Value("flowgate_calls_total", map[string]string{"workflow": workflow, "decision": decision, "status": status, "via": via})
@@ -106,10 +115,7 @@ func TestServeMetricsCountRealCallsUnderBoundedLabels(t *testing.T) {
 func TestServeMetricsNeverOnAListenerThatProxies(t *testing.T) {
 	db := tempDB(t)
 	mustRun(t, db, "add", "open", "--public", "--auth", "none")
-	var hits atomic.Int32
-	up := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
-	defer up.Close()
-
+	up, hits := countingUpstream(t)
 	srv := startServe(t, db, "--upstream", up.URL)
 	status, body := get(t, patientClient, "GET", "http://"+srv.addr+"/_flowgate/metrics", nil)
 	assert.Equal(t, 404, status)
@@ -213,6 +219,8 @@ func TestServeRefusesBadRecordFlags(t *testing.T) {
 		{[]string{"--access-log", ""}, "--access-log: empty"},
 		{[]string{"--access-log", filepath.Join(t.TempDir(), "missing", "a.log")}, "--access-log: open "},
 		{[]string{"--access-log", t.TempDir()}, "is a directory"},
+		{[]string{"--access-log", db}, "is the settings database"},
+		{[]string{"--access-log", db + "-wal"}, "is the settings database"},
 		{[]string{"--trusted-proxy", "10.0.0.0/33"}, `--trusted-proxy: "10.0.0.0/33" is not a CIDR`},
 		{[]string{"--trusted-proxy", "10.0.0.0/8,"}, "--trusted-proxy: an empty entry"},
 		{[]string{"--trusted-proxy", "proxy.internal"}, "is not an IP address or a CIDR"},
