@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -65,12 +66,8 @@ func openAccessLog(spec string, stderr *checker.LogWriter, dbPath string) (*acce
 	case "stderr":
 		return &accessLog{out: stderr}, nil
 	}
-	if target, err := os.Stat(spec); err == nil {
-		for _, db := range []string{dbPath, dbPath + "-wal", dbPath + "-shm"} {
-			if fi, err := os.Stat(db); err == nil && os.SameFile(fi, target) {
-				return nil, fail(2, "--access-log: %s is the settings database: give the path of a log file", spec)
-			}
-		}
+	if isDatabaseFile(spec, dbPath) {
+		return nil, fail(2, "--access-log: %s is the settings database: give the path of a log file", spec)
 	}
 	file, err := checker.OpenLogFile(spec)
 	if err != nil {
@@ -78,6 +75,24 @@ func openAccessLog(spec string, stderr *checker.LogWriter, dbPath string) (*acce
 	}
 	buf := checker.NewLogWriter(file, logFlushInterval)
 	return &accessLog{out: buf, file: file, buf: buf}, nil
+}
+
+// isDatabaseFile reports whether path names the database at dbPath or one
+// of SQLite's files beside it (-wal, -shm, -journal), by name or, for one
+// that exists, as the same file under another name.
+func isDatabaseFile(path, dbPath string) bool {
+	target, _ := filepath.Abs(path)
+	fi, statErr := os.Stat(path)
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		db, _ := filepath.Abs(dbPath + suffix)
+		if db == target {
+			return true
+		}
+		if other, err := os.Stat(dbPath + suffix); statErr == nil && err == nil && os.SameFile(fi, other) {
+			return true
+		}
+	}
+	return false
 }
 
 // writer is the checker's AccessLog: nil when off.

@@ -212,11 +212,14 @@ func TestServeTrustsXForwardedForOnlyFromTrustedProxies(t *testing.T) {
 func TestServeRefusesBadRecordFlags(t *testing.T) {
 	db := tempDB(t)
 	mustRun(t, db, "add", "x")
+	link := filepath.Join(t.TempDir(), "access.log")
+	require.NoError(t, os.Symlink(db, link))
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
 		{[]string{"--access-log", ""}, "--access-log: empty"},
+		{[]string{"--access-log", link}, "is the settings database"},
 		{[]string{"--access-log", filepath.Join(t.TempDir(), "missing", "a.log")}, "--access-log: open "},
 		{[]string{"--access-log", t.TempDir()}, "is a directory"},
 		{[]string{"--access-log", db}, "is the settings database"},
