@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"flowgate/model"
 )
 
@@ -23,6 +25,13 @@ type Options struct {
 	AccessLog io.Writer
 	// Calls, when set, receives every decision for the call log.
 	Calls *CallLog
+	// TrustedProxies are the peers whose X-Forwarded-For names the client
+	// (see TrustedProxies.clientIP); empty trusts none.
+	TrustedProxies TrustedProxies
+	// Metrics, when set, receives the checker's metrics, served at
+	// MetricsPath by the handlers that serve the gateway endpoints. A
+	// registry serves one Checker.
+	Metrics *prometheus.Registry
 }
 
 // Checker decides workflow calls against the latest loaded snapshot. It is
@@ -35,12 +44,15 @@ type Checker struct {
 	log             *slog.Logger
 	access          *accessLog
 	calls           *CallLog
+	trusted         TrustedProxies
+	metrics         *metrics
 }
 
 // New returns a Checker with no settings loaded: until Load succeeds it
 // denies every call with 503.
 func New(opts Options) *Checker {
-	c := &Checker{allowQueryToken: opts.AllowQueryToken, now: opts.Now, log: opts.Logger, calls: opts.Calls}
+	c := &Checker{allowQueryToken: opts.AllowQueryToken, now: opts.Now, log: opts.Logger, calls: opts.Calls,
+		trusted: opts.TrustedProxies}
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -49,6 +61,9 @@ func New(opts Options) *Checker {
 	}
 	if opts.AccessLog != nil {
 		c.access = &accessLog{out: opts.AccessLog}
+	}
+	if opts.Metrics != nil {
+		c.metrics = newMetrics(opts.Metrics, c)
 	}
 	return c
 }
@@ -93,6 +108,9 @@ type Result struct {
 	// refusedQuery, when set, replaces the generic invalid_request
 	// message: it says which query parameter was refused.
 	refusedQuery string
+	// decided is how long the decision took, for the metrics (see
+	// timeDecision); zero without them.
+	decided time.Duration
 }
 
 // Auth names the caller the way the X-Flowgate-Auth header does.

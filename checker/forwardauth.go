@@ -76,7 +76,8 @@ func writeNginxDenial(w http.ResponseWriter, res *Result) {
 func (c *Checker) answerGateway(w http.ResponseWriter, r *http.Request, via string, req *Request, refused *model.Decision) {
 	start := time.Now()
 	res := c.checkForwarded(req, r, refused)
-	remote := forwardedClientIP(r)
+	c.timeDecision(&res, start)
+	remote := c.clientIP(r, true)
 	if res.Allowed {
 		setIdentityHeaders(w.Header(), &res)
 		setForwardQuery(w.Header(), req)

@@ -9,7 +9,8 @@ import (
 // request is decided; a denial is answered directly, and an allowed request
 // reaches next with X-Flowgate-Auth, X-Flowgate-User and X-Flowgate-Token
 // set (any such headers the client sent removed, also spelled with '_'),
-// method override headers removed, X-Real-IP set to the peer's IP, and the
+// method override headers removed, X-Real-IP set to the caller's IP (the
+// peer's, or the client a trusted proxy names: see TrustedProxies), and the
 // api_token and fg_link parameters stripped from its query; the answer to a
 // call allowed by a share link gets the link security headers (see
 // linkHeaders) over whatever next sets. A request asking for a protocol
@@ -34,7 +35,8 @@ func (c *Checker) serveGateway(w http.ResponseWriter, r *http.Request, next http
 	if switchesProtocol(r.Header) {
 		res.Decision = denyProtocolSwitch
 	}
-	peer := peerIP(r)
+	c.timeDecision(&res, start)
+	peer := c.clientIP(r, false)
 	switch {
 	case !res.Allowed:
 		writeDenial(w, &res)

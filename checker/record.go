@@ -69,9 +69,10 @@ func (c *Checker) logAccess(via, method string, res *Result, remote string, star
 	c.access.write(now, via, method, res, remote, now.Sub(start))
 }
 
-// finishCall records what a call got in both logs: the status and code set
+// finishCall records what a call got in both logs and the metrics: the status and code set
 // in res are those actually sent.
 func (c *Checker) finishCall(via, method string, res *Result, remote string, start time.Time) {
 	c.recordCall(via, res, remote, start)
 	c.logAccess(via, method, res, remote, start)
+	c.metrics.record(via, res)
 }

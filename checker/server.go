@@ -55,12 +55,14 @@ func (c *Checker) GatewayHandler() http.Handler {
 
 var notGatewayEndpoint = []byte(`{"statusCode":404,"body":{"status":"NOT_FOUND","code":"not_found","message":"not a flowgate gateway endpoint; see docs/gateways.md"}}` + "\n")
 
-// serveGatewayEndpoint answers the health and forward-auth paths and
-// reports whether r was one of them.
+// serveGatewayEndpoint answers the health, metrics and forward-auth paths
+// and reports whether r was one of them.
 func (c *Checker) serveGatewayEndpoint(w http.ResponseWriter, r *http.Request) bool {
 	switch p := r.URL.Path; {
 	case p == HealthPath:
 		c.serveHealth(w)
+	case p == MetricsPath && c.metrics != nil:
+		c.metrics.handler.ServeHTTP(w, r)
 	case p == NginxAuthPath:
 		c.serveNginxAuth(w, r)
 	case p == AuthPath || strings.HasPrefix(p, AuthPath+"/"):

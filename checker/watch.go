@@ -26,7 +26,8 @@ func (c *Checker) Load(ctx context.Context, src Source) error {
 	if err != nil {
 		return fmt.Errorf("load settings: %w", err)
 	}
-	c.snap.Store(newSnapshot(s))
+	prev := c.snap.Swap(newSnapshot(s))
+	c.metrics.loaded(prev != nil)
 	return nil
 }
 
@@ -47,6 +48,7 @@ func (c *Checker) Watch(ctx context.Context, src Source, interval time.Duration)
 		case <-t.C:
 		}
 		err := c.reloadIfChanged(ctx, src, &replaced)
+		c.metrics.polled(err)
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return

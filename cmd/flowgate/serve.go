@@ -26,11 +26,13 @@ func newServeCmd() *cobra.Command {
 			"  /_flowgate/auth        Traefik, Caddy (X-Forwarded-Method/-Uri), Envoy (/_flowgate/auth/<path>)\n" +
 			"  /_flowgate/nginx-auth  nginx auth_request (X-Original-Method/-URI)\n" +
 			"  /_flowgate/healthz     status, settings generation and calls dropped\n" +
-			"With --gateway-listen ADDR these three are served there, and only there. Without it they\n" +
+			"  /_flowgate/metrics     Prometheus metrics\n" +
+			"With --gateway-listen ADDR these are served there, and only there. Without it they\n" +
 			"are served on --listen, unless --upstream is given: a listener that proxies faces callers,\n" +
 			"so its /_flowgate/healthz answers only {\"status\":\"ok\"} (or 503) and the forward-auth\n" +
 			"paths get 404. The limits and TLS below apply to every listener.\n" +
-			"Logs (JSON, one line per call, never a token) go to stderr. See docs/gateways.md.",
+			"Logs (JSON, one line per call, never a token) go to stderr, or the calls' to --access-log.\n" +
+			"See docs/gateways.md.",
 		Args: noArgs,
 		RunE: runServe,
 	}
@@ -39,6 +41,7 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().Bool("no-query-token", false, "refuse tokens in the api_token query parameter")
 	addListenerFlags(cmd)
 	addLimitFlags(cmd)
+	addRecordFlags(cmd)
 	cmd.Flags().Bool("forward-authorization", false, "forward the caller's Authorization header to the upstream (removed by default when it carried a flowgate token)")
 	cmd.Flags().Duration("upstream-timeout", 60*time.Second, "how long to wait for the upstream's response headers (504 after)")
 	cmd.Flags().String("calls-retention", "30d", "keep the call log's per-minute counts this long (such as 30d or 12h); older minutes are pruned")
@@ -74,6 +77,10 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	records, err := readRecordFlags(cmd)
+	if err != nil {
+		return err
+	}
 	s, err := openExistingStore(cmd)
 	if err != nil {
 		return err
@@ -83,6 +90,11 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	logOut := checker.NewLogWriter(cmd.ErrOrStderr(), logFlushInterval)
 	defer logOut.Close()
 	logger := slog.New(slog.NewJSONHandler(logOut, nil))
+	access, err := openAccessLog(records.accessLog, logOut, s.Path())
+	if err != nil {
+		return err
+	}
+	defer access.Close()
 	var proxy http.Handler // nil: answer allowed calls with the decision
 	if upstream != nil {
 		forwardAuthz, _ := cmd.Flags().GetBool("forward-authorization")
@@ -97,7 +109,8 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	if !s.ReadOnly() { // else there is no call log to prune
 		calls.SetRetention(retention)
 	}
-	opts := checker.Options{AllowQueryToken: !noQuery, Logger: logger, AccessLog: logOut, Calls: calls}
+	opts := checker.Options{AllowQueryToken: !noQuery, Logger: logger, AccessLog: access.writer(), Calls: calls,
+		TrustedProxies: records.trusted, Metrics: newMetricsRegistry()}
 	if s.ReadOnly() {
 		opts.Calls = nil
 		logger.Warn("database is read-only: call log disabled", "db", s.Path())
@@ -117,6 +130,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	callsDone := make(chan struct{})
 	go func() { calls.Run(bg); close(callsDone) }()
 	go c.Watch(bg, s, checker.PollInterval)
+	access.reopenOnHangup(logger)
 	served := make(chan error, len(ls))
 	ls.serve(served)
 	ls.warnIfClear(logger)

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -79,10 +78,7 @@ var gatewayAsks = []struct {
 func TestServeKeepsTheForwardAuthEndpointsOffAProxyingListener(t *testing.T) {
 	db := tempDB(t)
 	mustRun(t, db, "add", "open", "--public", "--auth", "none")
-	var hits atomic.Int32
-	up := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
-	defer up.Close()
-
+	up, hits := countingUpstream(t)
 	srv := startServe(t, db, "--upstream", up.URL)
 	for _, ask := range gatewayAsks {
 		status, body := get(t, patientClient, "POST", "http://"+srv.addr+ask.path, ask.header)
