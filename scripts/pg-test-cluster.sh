@@ -96,13 +96,17 @@ print_env() {
 
 start() {
   [ "$(id -u)" = 0 ] || die "start needs root: the server runs as the postgres user"
-  local old
-  old=$(cluster_dir)
-  if [ -n "$old" ] && [ -f "$old/env" ]; then
-    die "a cluster from this checkout is running at $old: stop it first (bash scripts/pg-test-cluster.sh stop)"
-  fi
   local bin
   bin=$(pg_bin) || { install_postgres; bin=$(pg_bin) || die "postgresql installed but no initdb under /usr/lib/postgresql"; }
+  local old
+  old=$(cluster_dir)
+  if [ -n "$old" ] && [ -d "$old" ]; then
+    if as_postgres "$bin/pg_ctl" -D "$old/data" status >/dev/null 2>&1; then
+      die "a cluster from this checkout is running at $old: stop it first (bash scripts/pg-test-cluster.sh stop)"
+    fi
+    say "removing $old, left by a cluster that is no longer running"
+    stop
+  fi
   id postgres >/dev/null 2>&1 || die "there is no postgres user (it comes with Debian's postgresql package)"
 
   local dir
@@ -196,5 +200,5 @@ case "${1:-}" in
     [ -n "$dir" ] || die "no cluster is running for this checkout (start one with: eval \"\$(bash scripts/pg-test-cluster.sh start)\")"
     print_env "$dir"
     ;;
-  *) die "usage: scripts/pg-test-cluster.sh start|stop|env" ;;
+  *) say "usage: scripts/pg-test-cluster.sh start|stop|env"; exit 2 ;;
 esac
