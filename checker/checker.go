@@ -32,6 +32,17 @@ type Options struct {
 	// MetricsPath by the handlers that serve the gateway endpoints. A
 	// registry serves one Checker.
 	Metrics *prometheus.Registry
+	// MaxStaleness is how long after the last successful check of the
+	// store (Load, or a Watch poll that read it, changed or not) decisions
+	// go on from the loaded snapshot while the store cannot be read. After
+	// it every call is refused with 503 unavailable until a check
+	// succeeds again: a revocation must not stay unenforced forever. Zero
+	// means no limit.
+	MaxStaleness time.Duration
+	// Version and Backend ("sqlite") are what /_flowgate/healthz on a
+	// listener that does not face callers reports, so an operator sees
+	// what runs where.
+	Version, Backend string
 }
 
 // Checker decides workflow calls against the latest loaded snapshot. It is
@@ -46,16 +57,20 @@ type Checker struct {
 	calls           *CallLog
 	trusted         TrustedProxies
 	metrics         *metrics
+	version         string
+	backend         string
+	fresh           freshness
 }
 
 // New returns a Checker with no settings loaded: until Load succeeds it
 // denies every call with 503.
 func New(opts Options) *Checker {
 	c := &Checker{allowQueryToken: opts.AllowQueryToken, now: opts.Now, log: opts.Logger, calls: opts.Calls,
-		trusted: opts.TrustedProxies}
+		trusted: opts.TrustedProxies, version: opts.Version, backend: opts.Backend}
 	if c.now == nil {
 		c.now = time.Now
 	}
+	c.fresh.born, c.fresh.max = c.now(), opts.MaxStaleness
 	if c.log == nil {
 		c.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -145,7 +160,9 @@ const (
 
 // Check decides one request: a workflow call (model.Decide), a request
 // under a protected file prefix (model.DecideFile), or anything else, which
-// gets what a call to no workflow gets. It reads only the current snapshot
+// gets what a call to no workflow gets; every call is refused 503 while
+// no snapshot is loaded, or once the store has gone unchecked for longer
+// than MaxStaleness. It reads only the current snapshot
 // and the clock; with the credential in a header or a plain query
 // parameter and no percent-encoding it does not allocate.
 func (c *Checker) Check(req *Request) Result {
@@ -153,6 +170,10 @@ func (c *Checker) Check(req *Request) Result {
 	snap := c.snap.Load()
 	if snap == nil {
 		res.Decision = notLoaded
+		return res
+	}
+	if c.tooStale() {
+		res.Decision = tooStale
 		return res
 	}
 	c.readCredential(snap, req, &res)
@@ -267,5 +288,6 @@ func (c *Checker) Generation() int64 {
 	return -1
 }
 
-// Ready reports whether a snapshot is loaded (what /_flowgate/healthz says).
-func (c *Checker) Ready() bool { return c.snap.Load() != nil }
+// Ready reports whether calls are decided: a snapshot is loaded and the
+// store was checked within MaxStaleness (what /_flowgate/healthz says).
+func (c *Checker) Ready() bool { return c.snap.Load() != nil && !c.tooStale() }

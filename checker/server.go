@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// HealthPath answers 200 while a snapshot is loaded, 503 otherwise.
+// HealthPath answers 200 while calls are decided (a snapshot is loaded and
+// not older than the maximum staleness), 503 otherwise.
 const HealthPath = "/_flowgate/healthz"
 
 // Handler is what `flowgate serve` listens with when it has one listener.
@@ -73,30 +74,18 @@ func (c *Checker) serveGatewayEndpoint(w http.ResponseWriter, r *http.Request) b
 	return true
 }
 
-// serveHealth reports whether settings are loaded, their generation, and
-// how many calls the call log has dropped. It says nothing about how many
-// workflows or tokens exist.
+// serveHealth answers the health details (see healthReport): status,
+// version, backend, generation, the snapshot's age and how many calls the
+// call log has dropped.
 func (c *Checker) serveHealth(w http.ResponseWriter) {
-	body := struct {
-		Status       string `json:"status"`
-		Generation   int64  `json:"generation"`
-		CallsDropped uint64 `json:"calls_dropped"`
-	}{Status: "ok", Generation: -1}
-	status := http.StatusOK
-	if s := c.snap.Load(); s != nil {
-		body.Generation = s.generation
-	} else {
-		body.Status, status = "unavailable", http.StatusServiceUnavailable
-	}
-	if c.calls != nil {
-		body.CallsDropped = c.calls.Dropped()
-	}
+	body, status := c.health()
 	b, _ := json.Marshal(body)
 	writeJSON(w, status, append(b, '\n'))
 }
 
 // serveBareHealth is the health answer on a listener callers reach: up or
-// not, nothing an outsider could learn the settings' history from.
+// not (Ready: also not once the settings are older than the maximum
+// staleness), nothing an outsider could learn the settings' history from.
 func (c *Checker) serveBareHealth(w http.ResponseWriter) {
 	if c.Ready() {
 		writeJSON(w, http.StatusOK, healthOK)

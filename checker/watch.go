@@ -19,8 +19,9 @@ type Source interface {
 // process is enforced within about this long.
 const PollInterval = 200 * time.Millisecond
 
-// Load reads a complete snapshot from src and makes it current. On error
-// the previous snapshot (if any) stays in force.
+// Load reads a complete snapshot from src and makes it current, which
+// counts as a successful check of the store (see Options.MaxStaleness). On
+// error the previous snapshot (if any) stays in force.
 func (c *Checker) Load(ctx context.Context, src Source) error {
 	s, err := src.ReadSnapshot(ctx)
 	if err != nil {
@@ -28,18 +29,22 @@ func (c *Checker) Load(ctx context.Context, src Source) error {
 	}
 	prev := c.snap.Swap(newSnapshot(s))
 	c.metrics.loaded(prev != nil)
+	c.markChecked()
 	return nil
 }
 
 // Watch polls src every interval and loads a new snapshot whenever the
 // generation differs from the loaded one, or the file was replaced (see
-// Replaceable), until ctx is done. A failed poll or reload keeps the last
-// good snapshot, logs why (once per distinct error, so a broken file does
-// not flood the log) and is retried at the next tick.
+// Replaceable), until ctx is done. Every poll that reads the store, changed
+// or not, counts as a successful check (see Options.MaxStaleness). A failed
+// poll or reload keeps the last good snapshot and is retried at the next
+// tick; the log says when polls start failing (and why), when decisions
+// start failing closed, and when polls work again, one line each, so an
+// outage does not flood it.
 func (c *Checker) Watch(ctx context.Context, src Source, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	lastErr := ""
+	var w storeWatch
 	replaced := false
 	for {
 		select {
@@ -49,17 +54,10 @@ func (c *Checker) Watch(ctx context.Context, src Source, interval time.Duration)
 		}
 		err := c.reloadIfChanged(ctx, src, &replaced)
 		c.metrics.polled(err)
-		switch {
-		case err != nil && ctx.Err() != nil:
+		if err != nil && ctx.Err() != nil {
 			return
-		case err != nil && err.Error() != lastErr:
-			c.log.Error("reload failed; keeping the last good settings",
-				"generation", c.Generation(), "error", err.Error())
-			lastErr = err.Error()
-		case err == nil && lastErr != "":
-			c.log.Info("reload works again", "generation", c.Generation())
-			lastErr = ""
 		}
+		c.noteCheck(&w, err)
 	}
 }
 

@@ -36,6 +36,7 @@ func newRootCmd() *cobra.Command {
 	root.PersistentFlags().String("db", defaultDBPath(), "settings database (default $FLOWGATE_DB, else ./flowgate.db)")
 	root.Flags().Bool("json", false, "print JSON")
 	addDemoFlag(root)
+	addVersion(root)
 	root.AddCommand(
 		newListCmd(), newShowCmd(), newAddCmd(), newSetCmd(), newRmCmd(),
 		newHistoryCmd(), newReviewCmd(), newDecideCmd(),

@@ -25,7 +25,7 @@ func newServeCmd() *cobra.Command {
 			"without it they are answered 200 with the decision. Gateways can ask instead:\n" +
 			"  /_flowgate/auth        Traefik, Caddy (X-Forwarded-Method/-Uri), Envoy (/_flowgate/auth/<path>)\n" +
 			"  /_flowgate/nginx-auth  nginx auth_request (X-Original-Method/-URI)\n" +
-			"  /_flowgate/healthz     status, settings generation and calls dropped\n" +
+			"  /_flowgate/healthz     status, version, backend, settings generation and age, calls dropped\n" +
 			"  /_flowgate/metrics     Prometheus metrics\n" +
 			"With --gateway-listen ADDR these are served there, and only there. Without it they\n" +
 			"are served on --listen, unless --upstream is given: a listener that proxies faces callers,\n" +
@@ -42,6 +42,7 @@ func newServeCmd() *cobra.Command {
 	addListenerFlags(cmd)
 	addLimitFlags(cmd)
 	addRecordFlags(cmd)
+	addStalenessFlag(cmd)
 	cmd.Flags().Bool("forward-authorization", false, "forward the caller's Authorization header to the upstream (removed by default when it carried a flowgate token)")
 	cmd.Flags().Duration("upstream-timeout", 60*time.Second, "how long to wait for the upstream's response headers (504 after)")
 	cmd.Flags().String("calls-retention", "30d", "keep the call log's per-minute counts this long (such as 30d or 12h); older minutes are pruned")
@@ -81,6 +82,10 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	maxStale, err := readStalenessFlag(cmd)
+	if err != nil {
+		return err
+	}
 	s, err := openExistingStore(cmd)
 	if err != nil {
 		return err
@@ -111,6 +116,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	}
 	opts := checker.Options{AllowQueryToken: !noQuery, Logger: logger, AccessLog: access.writer(), Calls: calls,
 		TrustedProxies: records.trusted, Metrics: newMetricsRegistry()}
+	opts.MaxStaleness, opts.Version, opts.Backend = maxStale, readVersion().Short(), "sqlite"
 	if s.ReadOnly() {
 		opts.Calls = nil
 		logger.Warn("database is read-only: call log disabled", "db", s.Path())
