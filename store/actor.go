@@ -8,14 +8,24 @@ import "context"
 // without widening the API each time a new kind of write appears.
 type (
 	actorKey  struct{}
+	osUserKey struct{}
 	sourceKey struct{}
 )
 
 // WithActor returns a context whose writes are recorded in the change trail
-// as made by actor (a person or a machine account, for example the OS user
-// who ran the CLI). Without it the actor is empty: unknown.
+// as made by actor: the name the person or machine account gave (the CLI's
+// --by, $FLOWGATE_USER, else the OS user). Without it the actor is empty:
+// unknown.
 func WithActor(ctx context.Context, actor string) context.Context {
 	return context.WithValue(ctx, actorKey{}, actor)
+}
+
+// WithOSUser returns a context whose writes are recorded as made under the
+// operating-system account osUser. The actor is self-asserted (anyone can
+// type --by alice); the account that ran the process is kept beside it so
+// that a reviewer can tell the two apart. Without it os_user is empty.
+func WithOSUser(ctx context.Context, osUser string) context.Context {
+	return context.WithValue(ctx, osUserKey{}, osUser)
 }
 
 // WithSource returns a context whose writes made through methods without a
@@ -30,6 +40,12 @@ func WithSource(ctx context.Context, src Source) context.Context {
 func actorFrom(ctx context.Context) string {
 	a, _ := ctx.Value(actorKey{}).(string)
 	return a
+}
+
+// osUserFrom reads the account set by WithOSUser, or "".
+func osUserFrom(ctx context.Context) string {
+	u, _ := ctx.Value(osUserKey{}).(string)
+	return u
 }
 
 // sourceFrom reads the source set by WithSource, or SourceCLI.
