@@ -132,7 +132,9 @@ func (t *Tx) waiverSubject(ctx context.Context, w *model.Waiver) (waiverRef, err
 	if !ok {
 		return waiverRef{}, fmt.Errorf("unknown review rule %q: use one of %s", w.Rule, model.RuleIDs())
 	}
-	trailID := func(kind model.RuleSubject, ref string) string { return string(w.Rule) + "/" + string(kind) + "/" + ref }
+	trailID := func(kind model.RuleSubject, ref string) string {
+		return string(w.Rule) + "/" + string(kind) + "/" + ref
+	}
 	switch {
 	case info.Subject == model.RuleAboutToken && w.Token != "" && w.Workflow == "":
 		if _, err := t.getToken(ctx, w.Token); err != nil {
