@@ -58,3 +58,10 @@ func sourceFrom(ctx context.Context) Source {
 
 // maxActorLength bounds the actor recorded with each change.
 const maxActorLength = 100
+
+// ValidateActor checks a name given for the change trail (the CLI's --by or
+// $FLOWGATE_USER) as every write will, so that a bad one is refused before
+// anything runs rather than at the first write.
+func ValidateActor(name string) error {
+	return validateLabel("name", name, maxActorLength)
+}

@@ -179,7 +179,7 @@ func (t *Tx) waiverText(ctx context.Context, rule model.Rule, sub waiverRef) (st
 func describeWaiver(reason string, expires *time.Time) string {
 	until := "never expires"
 	if expires != nil {
-		until = "expires " + formatTime(*expires)
+		until = "expires " + expires.UTC().Format(time.RFC3339)
 	}
 	return fmt.Sprintf("%q, %s", reason, until)
 }

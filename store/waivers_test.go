@@ -49,8 +49,8 @@ func TestAWaiverFollowsItsWorkflowAndIsInItsHistory(t *testing.T) {
 		rows = append(rows, row{c.SubjectKind, c.SubjectID, c.Field, c.Old, c.New, c.Actor, c.OSUser, c.Workflow})
 	}
 	assert.Equal(t, []row{
-		{SubjectWaiver, "open/workflow/1", "waiver open", `"signup flow", expires 2099-01-02T03:04:05.000000000Z`, "removed", "bob", "", "register"},
-		{SubjectWaiver, "open/workflow/1", "waiver open", "", `"signup flow", expires 2099-01-02T03:04:05.000000000Z`, "alice", "build", "signup"},
+		{SubjectWaiver, "open/workflow/1", "waiver open", `"signup flow", expires 2099-01-02T03:04:05Z`, "removed", "bob", "", "register"},
+		{SubjectWaiver, "open/workflow/1", "waiver open", "", `"signup flow", expires 2099-01-02T03:04:05Z`, "alice", "build", "signup"},
 	}, rows)
 	assert.Equal(t, "build", hist[3].OSUser, "workflow changes keep the OS user too")
 }
