@@ -40,7 +40,7 @@ func newRootCmd() *cobra.Command {
 		newListCmd(), newShowCmd(), newAddCmd(), newSetCmd(), newRmCmd(),
 		newHistoryCmd(), newReviewCmd(), newDecideCmd(),
 		newTokenCmd(), newWhoCanCmd(), newFilesCmd(), newLinkCmd(),
-		newServeCmd(), newCheckCmd(), newCallsCmd(),
+		newServeCmd(), newCheckCmd(), newCallsCmd(), newCurlCmd(),
 		newImportCmd(), newExportCmd(), newEditCmd(),
 	)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return fail(2, "%v", err) })
