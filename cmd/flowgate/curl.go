@@ -27,10 +27,6 @@ func newCurlCmd() *cobra.Command {
 			"query (GET) with a placeholder for each parameter. The token is read from $FLOWGATE_TOKEN\n" +
 			"when the command runs, so it never lands in the shell history. A workflow that is not public\n" +
 			"is not callable over HTTP: then nothing is printed and the exit code is 1.",
-		Example: "  flowgate curl send-invoice\n" +
-			"  flowgate curl send-invoice --base-url https://app.example.com\n" +
-			"  export FLOWGATE_TOKEN=fgu_...   # the secret `flowgate token create` printed\n" +
-			"  eval \"$(flowgate curl send-invoice)\"",
 		Args: exactlyOneName,
 		RunE: runCurl,
 	}
