@@ -81,9 +81,10 @@ flowgate edit --demo --db /tmp/try.db`,
 	"completion": `flowgate completion bash > /etc/bash_completion.d/flowgate
 flowgate completion zsh > "${fpath[1]}/_flowgate"
 flowgate completion fish > ~/.config/fish/completions/flowgate.fish`,
-	"completion bash":       `source <(flowgate completion bash)`,
+	"completion bash": `flowgate completion bash > ~/.local/share/bash-completion/completions/flowgate
+source <(flowgate completion bash)              # this shell only`,
 	"completion zsh":        `flowgate completion zsh > "${fpath[1]}/_flowgate"`,
-	"completion fish":       `flowgate completion fish | source`,
+	"completion fish":       `flowgate completion fish > ~/.config/fish/completions/flowgate.fish`,
 	"completion powershell": `flowgate completion powershell | Out-String | Invoke-Expression`,
 	"help": `flowgate help set
 flowgate help token create`,
