@@ -134,45 +134,68 @@ func TestDemoWorksWhereverItIsTyped(t *testing.T) {
 	assert.NoFileExists(t, db, "nothing filled when the editor cannot start")
 }
 
-func TestSmallThingsANewUserTripsOver(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "flowgate.db")
-
+func TestAnEmptyHistorySaysSo(t *testing.T) {
+	db := tempDB(t)
 	s, err := store.Open(db)
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	assert.Equal(t, "No changes recorded yet.\n", mustRun(t, db, "history"))
+}
 
+func TestOneWorkflowIsCountedInTheSingular(t *testing.T) {
+	db := tempDB(t)
 	mustRun(t, db, "add", "old-hook", "--public", "--auth", "none")
 	assert.Equal(t, "1 workflow · 1 open · 0 users · 0 admins · 0 scheduled\n", strings.SplitAfter(mustRun(t, db, "review"), "\n")[0])
+}
 
+func TestShowSaysWhatIsEmptyWithoutTrailingSpaces(t *testing.T) {
+	db := tempDB(t)
+	mustRun(t, db, "add", "old-hook")
 	show := mustRun(t, db, "show", "old-hook")
 	assert.Regexp(t, `(?m)^Description:\s+—$`, show)
 	assert.Regexp(t, `(?m)^Parameters:\s+none$`, show)
 	assert.NotRegexp(t, `(?m) $`, show, "no trailing spaces")
+}
 
+func TestPrivateUnpublishesAndExcludesPublic(t *testing.T) {
+	db := tempDB(t)
+	mustRun(t, db, "add", "old-hook", "--public", "--auth", "none")
 	assert.Equal(t, "updated old-hook: scheduled (auth none kept, no effect while not public), POST\n",
 		mustRun(t, db, "set", "old-hook", "--private"))
+	assert.Equal(t, "created new-hook: scheduled (auth user kept, no effect while not public), POST\n",
+		mustRun(t, db, "add", "new-hook", "--private"))
 	r := runCLI(t, db, "set", "old-hook", "--private", "--public")
 	assert.Equal(t, 2, r.Code)
 	assert.Equal(t, "flowgate: --public and --private exclude each other\n", r.Stderr)
+}
 
-	// Duplicate names among active tokens are refused; a revoked one frees its name.
+func TestActiveTokensCannotShareAName(t *testing.T) {
+	db := tempDB(t)
 	out := mustRun(t, db, "token", "create", "--admin", "--name", "deploy")
 	id := regexp.MustCompile(`(?m)^id:\s+(tok_\w+)$`).FindStringSubmatch(out)[1]
-	r = runCLI(t, db, "token", "create", "--user", "u_1", "--name", "deploy")
+	r := runCLI(t, db, "token", "create", "--user", "u_1", "--name", "deploy")
 	assert.Equal(t, 2, r.Code)
 	assert.Equal(t, "flowgate: an active token named \"deploy\" already exists ("+id+"): choose another name, or revoke it first\n", r.Stderr)
 	assert.Empty(t, r.Stdout, "no secret printed")
+	assert.Len(t, listTokens(t, db), 1)
+
 	assert.Equal(t, "revoked "+id+"\n", mustRun(t, db, "token", "revoke", id))
 	assert.Regexp(t, `^already revoked: token `+id+` was revoked at \S+; nothing changed\n$`, mustRun(t, db, "token", "revoke", id))
 	mustRun(t, db, "token", "create", "--user", "u_1", "--name", "deploy")
-	assert.Len(t, listTokens(t, db), 2)
+	assert.Len(t, listTokens(t, db), 2, "a revoked token frees its name")
+}
 
+func TestBadDatabaseAndOutputPathsAreNamedPlainly(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "flowgate.db")
+	mustRun(t, db, "add", "old-hook")
+	folder := "flowgate: database " + dir + " is a folder: give the database file, such as " + db + "\n"
 	for args, want := range map[string]string{
 		"--db|":                                "flowgate: --db is empty: give the database file, such as flowgate.db\n",
-		"--db|" + dir:                          "flowgate: database " + dir + " is a folder: give the database file, such as " + db + "\n",
-		"--db|" + dir + "|add|x":               "flowgate: database " + dir + " is a folder: give the database file, such as " + db + "\n",
+		"--db||add|x":                          "flowgate: --db is empty: give the database file, such as flowgate.db\n",
+		"--db|" + dir:                          folder,
+		"--db|" + dir + "|list":                folder,
+		"--db|" + dir + "|add|x":               folder,
 		"--db|" + db + "|export|-o|a/b/x.json": "flowgate: cannot write a/b/x.json: its folder does not exist\n",
 		"--db|" + db + "|export|-o|" + dir:     "flowgate: cannot write " + dir + ": it is a folder: give a file name\n",
 	} {
