@@ -127,11 +127,7 @@ func TestDemoWorksWhereverItIsTyped(t *testing.T) {
 		assert.Equal(t, 2, again.Code, "%v twice", args)
 		assert.Contains(t, again.Stderr, "is not a new database", "%v twice", args)
 	}
-	db := tempDB(t)
-	r := runCLI(t, db, "edit", "--demo")
-	assert.Equal(t, 2, r.Code)
-	assert.Contains(t, r.Stderr, "the editor needs a terminal")
-	assert.NoFileExists(t, db, "nothing filled when the editor cannot start")
+	// edit --demo without a terminal: TestEditNeedsATerminal.
 }
 
 func TestAnEmptyHistorySaysSo(t *testing.T) {
