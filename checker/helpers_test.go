@@ -3,6 +3,7 @@ package checker
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -102,8 +103,10 @@ func newFixture(t testing.TB) *fixture {
 func (f *fixture) addScopesAndLinks(t testing.TB) {
 	t.Helper()
 	s := f.store
+	n := 0 // active tokens need names of their own
 	scoped := func(kind model.TokenKind, user string, workflows, files []string) (string, string) {
-		secret, tok, err := s.CreateToken(ctx, store.NewToken{Kind: kind, Name: "scoped", UserID: user,
+		n++
+		secret, tok, err := s.CreateToken(ctx, store.NewToken{Kind: kind, Name: "scoped-" + strconv.Itoa(n), UserID: user,
 			Scope: &model.Scope{Workflows: workflows, Files: files}})
 		require.NoError(t, err)
 		return secret, tok.ID

@@ -36,8 +36,12 @@ func ExposureOf(w Workflow) Exposure {
 
 // CountsLine summarises exposures in one line, the same in the editor's
 // header and in `flowgate review`:
-// "24 workflows · 3 open · 12 users · 5 admins · 4 scheduled".
+// "24 workflows · 3 open · 12 users · 5 admins · 4 scheduled" ("1 workflow").
 func CountsLine(total int, counts map[Exposure]int) string {
-	return fmt.Sprintf("%d workflows · %d open · %d users · %d admins · %d scheduled", total,
+	noun := "workflows"
+	if total == 1 {
+		noun = "workflow"
+	}
+	return fmt.Sprintf("%d %s · %d open · %d users · %d admins · %d scheduled", total, noun,
 		counts[ExposureOpen], counts[ExposureUsers], counts[ExposureAdmins], counts[ExposureScheduled])
 }

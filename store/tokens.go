@@ -99,7 +99,18 @@ func (s *Store) CreateToken(ctx context.Context, nt NewToken) (secret string, to
 		tok.ExpiresAt = &e
 	}
 	err = s.write(ctx, func(tx *Tx) error {
-		_, err := tx.tx.ExecContext(ctx, `INSERT INTO tokens (id, name, kind, user_id, prefix, hash, created_at, expires_at, workflows, files)
+		// Two active tokens of one name could not be told apart in a list
+		// or a review; checked in the transaction, so no race lets one in.
+		var taken string
+		err := tx.tx.QueryRowContext(ctx, `SELECT id FROM tokens WHERE name = ? AND revoked_at IS NULL
+			AND (expires_at IS NULL OR expires_at > ?) LIMIT 1`, nt.Name, formatTime(at)).Scan(&taken)
+		if err == nil {
+			return fmt.Errorf("an active token named %q already exists (%s): choose another name, or revoke it first", nt.Name, taken)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%s: create token: %w", s.path, err)
+		}
+		_, err = tx.tx.ExecContext(ctx, `INSERT INTO tokens (id, name, kind, user_id, prefix, hash, created_at, expires_at, workflows, files)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, nt.Name, nt.Kind, nt.UserID, tok.Prefix, hash[:], formatTime(at), expires,
 			encodePatterns(scope.Workflows), encodePatterns(scope.Files))
 		if err != nil {

@@ -26,7 +26,7 @@ func TestSaveFromAnotherPageReachesTheWorkflowsPage(t *testing.T) {
 	assert.Contains(t, d.view(), "Saved wf (version 2).")
 	assert.True(t, get(t, s, "wf").Public)
 	assert.NotContains(t, d.view(), "Unsaved edits are not reviewed", "the review read the saved workspace again")
-	assert.Contains(t, d.view(), "1 workflows · 0 open · 1 users")
+	assert.Contains(t, d.view(), "1 workflow · 0 open · 1 users")
 }
 
 func TestStalePageAnswerIsDropped(t *testing.T) {

@@ -466,7 +466,7 @@ func TestWelcomeThenCreate(t *testing.T) {
 	assert.Contains(t, d.view(), "flowgate import PATH")
 	d.keys("n").typeText("first").keys("enter")
 	assert.NotContains(t, d.view(), "Welcome to flowgate")
-	assert.Contains(t, d.view(), "1 workflows · 0 open · 0 users · 0 admins · 1 scheduled")
+	assert.Contains(t, d.view(), "1 workflow · 0 open · 0 users · 0 admins · 1 scheduled")
 	assert.Equal(t, "first", d.workflows().panel.w.Name)
 }
 

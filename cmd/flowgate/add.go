@@ -18,6 +18,7 @@ func newAddCmd() *cobra.Command {
 		RunE:  runAdd,
 	}
 	addSettingFlags(cmd)
+	showNewWorkflowDefaults(cmd)
 	return cmd
 }
 

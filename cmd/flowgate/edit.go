@@ -20,13 +20,7 @@ func newEditCmd() *cobra.Command {
 		Args:  noArgs,
 		RunE:  runEdit,
 	}
-	addDemoFlag(cmd)
 	return cmd
-}
-
-// addDemoFlag declares --demo, on the root command and on edit.
-func addDemoFlag(cmd *cobra.Command) {
-	cmd.Flags().Bool("demo", false, "first fill a brand-new database with a sample app (refuses one that is not empty)")
 }
 
 // runRoot is `flowgate` with no command: the editor when a person is at a
@@ -41,8 +35,12 @@ func runRoot(cmd *cobra.Command, args []string) error {
 	if !jsonFlag(cmd) && interactive(cmd) {
 		return runEditor(cmd)
 	}
-	if _, err := os.Stat(dbPath(cmd)); errors.Is(err, fs.ErrNotExist) && !jsonFlag(cmd) {
-		fmt.Fprintf(cmd.OutOrStdout(), gettingStarted, dbPath(cmd))
+	path, err := checkedDBPath(cmd)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !jsonFlag(cmd) {
+		fmt.Fprintf(cmd.OutOrStdout(), gettingStarted, path)
 		return nil
 	}
 	return runList(cmd, args)
@@ -81,12 +79,17 @@ func runEditor(cmd *cobra.Command) error {
 }
 
 // fillDemoIfAsked runs --demo: the sample app goes into a new database
-// only, and a note goes to stderr so stdout stays the list.
+// only, and a note goes to stderr so stdout stays the command's output.
+// The flag is turned off once done, so a command that opens the database
+// twice fills it once.
 func fillDemoIfAsked(cmd *cobra.Command) error {
 	if demo, _ := cmd.Flags().GetBool("demo"); !demo {
 		return nil
 	}
-	s, err := createStore(cmd)
+	if err := cmd.Flags().Set("demo", "false"); err != nil {
+		return fail(2, "--demo: %v", err)
+	}
+	s, err := openForWriting(cmd)
 	if err != nil {
 		return err
 	}

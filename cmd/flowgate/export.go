@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -47,7 +49,7 @@ func runExport(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	if err := writeFileAtomic(output, data); err != nil {
-		return fail(2, "cannot write %s: %v", output, err)
+		return fail(2, "cannot write %s: %v", output, withoutFileName(err))
 	}
 	n := len(ws)
 	if format == "meta" {
@@ -57,9 +59,28 @@ func runExport(cmd *cobra.Command, _ []string) error {
 	return nil
 }
 
+// withoutFileName is err's reason without the file it names: the
+// temporary file writeFileAtomic works on is not one the user gave.
+func withoutFileName(err error) error {
+	var pathErr *fs.PathError
+	var linkErr *os.LinkError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return errors.New("its folder does not exist")
+	case errors.As(err, &pathErr):
+		return pathErr.Err
+	case errors.As(err, &linkErr):
+		return linkErr.Err
+	}
+	return err
+}
+
 // writeFileAtomic writes data to a temporary file beside path and renames
 // it into place, so a reader (or a failed run) never sees half an export.
 func writeFileAtomic(path string, data []byte) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return errors.New("it is a folder: give a file name")
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err

@@ -63,6 +63,10 @@ func runHistory(cmd *cobra.Command, args []string) error {
 		}
 		return writeJSON(out, list)
 	}
+	if len(changes) == 0 {
+		fmt.Fprintln(out, "No changes recorded yet.")
+		return nil
+	}
 	tw := newTable(out)
 	fmt.Fprintln(tw, "TIME\tWORKFLOW\tFIELD\tCHANGE\tSOURCE\tBY")
 	for _, c := range changes {

@@ -23,7 +23,14 @@ type importOptions struct {
 }
 
 func importWorkflows(cmd *cobra.Command, items []importer.Item, opts importOptions) error {
-	return importInto(cmd.Context(), dbPath(cmd), items, opts, cmd.OutOrStdout())
+	if err := fillDemoIfAsked(cmd); err != nil {
+		return err
+	}
+	path, err := checkedDBPath(cmd)
+	if err != nil {
+		return err
+	}
+	return importInto(cmd.Context(), path, items, opts, cmd.OutOrStdout())
 }
 
 // importInto plans, proves and writes items into the database at path. The

@@ -14,6 +14,7 @@ import (
 // than derived from the model's field names.
 type workflowJSON struct {
 	Name               string            `json:"name"`
+	Exposure           model.Exposure    `json:"exposure"`
 	Public             bool              `json:"public"`
 	Auth               model.Auth        `json:"auth"`
 	Method             model.Method      `json:"method"`
@@ -31,7 +32,7 @@ func toJSON(w model.Workflow) workflowJSON {
 		params = []model.Parameter{}
 	}
 	return workflowJSON{
-		Name: w.Name, Public: w.Public, Auth: w.Auth, Method: w.Method,
+		Name: w.Name, Exposure: model.ExposureOf(w), Public: w.Public, Auth: w.Auth, Method: w.Method,
 		IgnorePrivacyRules: w.IgnorePrivacyRules, Description: w.Description, Parameters: params,
 		Version: w.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt,
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -36,19 +38,26 @@ func newRootCmd() *cobra.Command {
 		// making the changes (see by.go).
 		PersistentPreRunE: setActor,
 	}
-	root.PersistentFlags().String("db", defaultDBPath(), "settings database (default $FLOWGATE_DB, else ./flowgate.db)")
+	root.PersistentFlags().String("db", defaultDBPath(), "settings database file ($FLOWGATE_DB when set)")
+	root.PersistentFlags().Bool("demo", false, "first fill a brand-new database with a sample app (refuses one that is not empty)")
 	addByFlag(root)
 	root.Flags().Bool("json", false, "print JSON")
-	addDemoFlag(root)
 	addVersion(root)
 	root.AddCommand(
 		newListCmd(), newShowCmd(), newAddCmd(), newSetCmd(), newRmCmd(),
 		newHistoryCmd(), newReviewCmd(), newDecideCmd(),
 		newTokenCmd(), newWhoCanCmd(), newFilesCmd(), newLinkCmd(),
-		newServeCmd(), newCheckCmd(), newCallsCmd(),
+		newServeCmd(), newCheckCmd(), newCallsCmd(), newCurlCmd(),
 		newImportCmd(), newExportCmd(), newEditCmd(),
 	)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return fail(2, "%v", err) })
+	addExamples(root)
+	addCompletions(root)
+	eachCommand(root, func(_ string, c *cobra.Command) {
+		if c.HasSubCommands() && !c.Runnable() {
+			c.Args, c.RunE = noArgs, groupRun
+		}
+	})
 	return root
 }
 
@@ -58,9 +67,24 @@ func newRootCmd() *cobra.Command {
 // which refuse a missing path, since a typo would otherwise read as an
 // empty database (and pass a review gate, or export nothing over a backup).
 
+// Both first run --demo when it was given, so it works with every command
+// that uses the database.
+
 // createStore opens --db for writing, creating the file when missing.
 func createStore(cmd *cobra.Command) (*store.Store, error) {
-	s, err := store.Open(dbPath(cmd))
+	if err := fillDemoIfAsked(cmd); err != nil {
+		return nil, err
+	}
+	return openForWriting(cmd)
+}
+
+// openForWriting is createStore without --demo.
+func openForWriting(cmd *cobra.Command) (*store.Store, error) {
+	path, err := checkedDBPath(cmd)
+	if err != nil {
+		return nil, err
+	}
+	s, err := store.Open(path)
 	if err != nil {
 		return nil, fail(2, "%v", err)
 	}
@@ -71,7 +95,13 @@ func createStore(cmd *cobra.Command) (*store.Store, error) {
 // database this process cannot write opens read-only: reading commands
 // work, and writes fail saying why.
 func openExistingStore(cmd *cobra.Command) (*store.Store, error) {
-	path := dbPath(cmd)
+	if err := fillDemoIfAsked(cmd); err != nil {
+		return nil, err
+	}
+	path, err := checkedDBPath(cmd)
+	if err != nil {
+		return nil, err
+	}
 	s, err := store.OpenExisting(path)
 	if errors.Is(err, store.ErrNoDatabase) {
 		return nil, missingDatabase(path)
@@ -94,6 +124,19 @@ func dbPath(cmd *cobra.Command) string {
 	return path
 }
 
+// checkedDBPath is dbPath, refused in one line when it cannot name a
+// database file: empty, or a folder (a likely slip for a file in it).
+func checkedDBPath(cmd *cobra.Command) (string, error) {
+	path := dbPath(cmd)
+	if path == "" {
+		return "", fail(2, "--db is empty: give the database file, such as flowgate.db")
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return "", fail(2, "database %s is a folder: give the database file, such as %s", path, filepath.Join(path, "flowgate.db"))
+	}
+	return path, nil
+}
+
 // openWorkflow opens the existing database and loads the named workflow:
 // the first step of every command that acts on one workflow (show, set, rm,
 // decide, check). The caller closes the store.
@@ -110,20 +153,50 @@ func openWorkflow(cmd *cobra.Command, name string) (*store.Store, model.Workflow
 	return s, w, nil
 }
 
-// noArgs refuses stray arguments with the command's usage in the message.
+// noArgs refuses stray arguments with the command's usage in the message;
+// on a command with subcommands (token, review) the word was meant as one.
 func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return fail(2, "unexpected argument %q (usage: %s)", args[0], cmd.UseLine())
+	switch {
+	case len(args) == 0:
+		return nil
+	case cmd.HasSubCommands():
+		return unknownCommand(cmd, args[0])
 	}
-	return nil
+	return fail(2, "unexpected argument %q (usage: %s)", args[0], cmd.UseLine())
 }
 
 // rootArgs refuses a word that is not a command, naming it.
 func rootArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return fail(2, "unknown command %q (see `flowgate --help`)", args[0])
+		return unknownCommand(cmd, args[0])
 	}
 	return nil
+}
+
+// unknownCommand names a word that is not a subcommand of cmd and, when
+// one is close (a typo, or a prefix), suggests it as cobra would.
+func unknownCommand(cmd *cobra.Command, word string) error {
+	hint := ""
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // cobra's default, which SuggestionsFor alone does not apply
+	}
+	if s := cmd.SuggestionsFor(word); len(s) > 0 {
+		if len(s) > 1 {
+			s = []string{strings.Join(s[:len(s)-1], ", "), s[len(s)-1]}
+		}
+		hint = ": did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return fail(2, "unknown command %q for `%s`%s (see `%s --help`)", word, cmd.CommandPath(), hint, cmd.CommandPath())
+}
+
+// groupRun is the RunE of a command that only groups others (token,
+// files, link): alone it prints its help, and a word that is not one of
+// its commands is an error (cobra would print the help and exit 0).
+func groupRun(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return unknownCommand(cmd, args[0])
+	}
+	return cmd.Help()
 }
 
 // exactlyOneName checks the NAME argument the workflow commands take.

@@ -7,14 +7,25 @@ import (
 )
 
 // addSettingFlags declares the flags that `add` and `set` share, so both
-// commands spell and validate a setting the same way.
+// commands spell and validate a setting the same way. They have no
+// defaults: only the flags given change anything (`add` starts from
+// model.NewWorkflow, and shows its defaults with showNewWorkflowDefaults).
 func addSettingFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.Bool("public", false, "expose as a public API workflow")
-	f.String("auth", string(model.AuthUser), "authentication when public: none, user or admin")
-	f.String("method", string(model.MethodPOST), "HTTP method: POST or GET")
+	f.Bool("private", false, "not public: scheduled-only, never callable over HTTP (the auth is kept)")
+	f.String("auth", "", "authentication when public: none, user or admin")
+	f.String("method", "", "HTTP method: POST or GET")
 	f.Bool("ignore-privacy-rules", false, "run with privacy rules ignored")
 	f.String("description", "", "what the workflow does")
+}
+
+// showNewWorkflowDefaults makes the help of a creating command show the
+// settings a new workflow gets when a flag is not given.
+func showNewWorkflowDefaults(cmd *cobra.Command) {
+	w := model.NewWorkflow("x")
+	cmd.Flags().Lookup("auth").DefValue = string(w.Auth)
+	cmd.Flags().Lookup("method").DefValue = string(w.Method)
 }
 
 // applySettingFlags copies the flags the user actually gave onto w and
@@ -24,9 +35,17 @@ func applySettingFlags(cmd *cobra.Command, w *model.Workflow) (bool, error) {
 	f := cmd.Flags()
 	given := false
 	var err error
+	if f.Changed("public") && f.Changed("private") {
+		return false, fail(2, "--public and --private exclude each other")
+	}
 	if f.Changed("public") {
 		given = true
 		w.Public, _ = f.GetBool("public")
+	}
+	if f.Changed("private") {
+		given = true
+		private, _ := f.GetBool("private")
+		w.Public = !private
 	}
 	if f.Changed("auth") {
 		given = true

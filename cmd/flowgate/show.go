@@ -42,7 +42,10 @@ func runShow(cmd *cobra.Command, args []string) error {
 	}
 	fmt.Fprintf(tw, "Privacy rules:\t%s\n", privacyColumn(w))
 	fmt.Fprintf(tw, "Method:\t%s\n", w.Method)
-	fmt.Fprintf(tw, "Description:\t%s\n", w.Description)
+	fmt.Fprintf(tw, "Description:\t%s\n", orDash(w.Description))
+	if len(w.Parameters) == 0 {
+		fmt.Fprintln(tw, "Parameters:\tnone")
+	}
 	for i, p := range w.Parameters {
 		label := ""
 		if i == 0 {

@@ -32,7 +32,7 @@ func TestAddListShowJSON(t *testing.T) {
 	var list []map[string]any
 	decodeJSON(t, mustRun(t, db, "list", "--json"), &list)
 	require.Len(t, list, 3)
-	keys := []string{"name", "public", "auth", "method", "ignore_privacy_rules", "description", "parameters", "version", "created_at", "updated_at"}
+	keys := []string{"name", "exposure", "public", "auth", "method", "ignore_privacy_rules", "description", "parameters", "version", "created_at", "updated_at"}
 	for _, w := range list {
 		for _, k := range keys {
 			assert.Contains(t, w, k)
@@ -40,6 +40,7 @@ func TestAddListShowJSON(t *testing.T) {
 		assert.Len(t, w, len(keys), "no keys beyond the contract")
 	}
 	assert.Equal(t, "nightly-cleanup", list[0]["name"])
+	assert.Equal(t, []any{"scheduled", "admins", "open"}, []any{list[0]["exposure"], list[1]["exposure"], list[2]["exposure"]})
 	assert.Equal(t, false, list[0]["public"])
 	assert.Equal(t, "user", list[0]["auth"], "a new workflow defaults to User and admin")
 	assert.Equal(t, "POST", list[0]["method"])
@@ -49,6 +50,7 @@ func TestAddListShowJSON(t *testing.T) {
 	decodeJSON(t, mustRun(t, db, "show", "SEND-INVOICE", "--json"), &one)
 	assert.Equal(t, "send-invoice", one["name"])
 	assert.Equal(t, "admin", one["auth"])
+	assert.Equal(t, "admins", one["exposure"])
 	assert.Equal(t, "Emails an invoice", one["description"])
 	assert.Equal(t, float64(1), one["version"])
 
