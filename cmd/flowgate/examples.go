@@ -22,6 +22,9 @@ flowgate set export-customers --auth admin --ignore-privacy-rules=false
 flowgate set old-hook --private               # scheduled-only again; its auth is kept
 flowgate set send-invoice --rename send-invoice-v2`,
 	"rm": `flowgate rm old-hook`,
+	"version": `flowgate version
+flowgate --version
+flowgate version --json | jq -r .revision`,
 	"list": `flowgate list
 flowgate list --json | jq -r '.[] | select(.exposure == "open") | .name'`,
 	"show": `flowgate show send-invoice
