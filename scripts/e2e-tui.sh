@@ -4,7 +4,10 @@
 # workflow, make it public, choose "Admin only", save with ctrl+s, quit —
 # then checks with `flowgate show --json` that exactly that was saved, that
 # nothing else changed, and that the terminal was restored. The editor runs
-# with NO_COLOR=1, and the screen is checked to carry no colour.
+# with NO_COLOR=1, and the screen is checked to carry no colour. A second
+# run sweeps in bulk: it marks three workflows, sets them to Admin only as
+# one draft and saves them in one transaction, then checks with `show
+# --json` and `history` that all three changed and nothing else did.
 #
 # Usage: scripts/e2e-tui.sh   (installs tmux with apt-get when missing)
 set -euo pipefail
@@ -17,7 +20,7 @@ if ! command -v tmux >/dev/null; then
 fi
 
 work=$(mktemp -d)
-session="flowgate-e2e"
+session=""
 # A private tmux server, so nothing else using tmux on the machine can
 # disturb the test (or be disturbed by it).
 tmux() { command tmux -S "$work/tmux.sock" "$@"; }
@@ -63,11 +66,28 @@ press() {
   sleep 0.2
 }
 
-# `flowgate` alone opens the editor in a terminal. The shell around it
+# open_editor starts the editor in a new tmux session ($1), the way a
+# person would: `flowgate` alone opens it in a terminal. The shell around it
 # records the exit code and the terminal settings after it quits.
-tmux new-session -d -s "$session" -x 100 -y 30 \
-  "env NO_COLOR=1 '$work/flowgate' --db '$db'; echo \$? > '$work/exit'; stty -a > '$work/stty'; sleep 30"
+open_editor() {
+  session=$1
+  rm -f "$work/exit" "$work/stty"
+  tmux new-session -d -s "$session" -x 100 -y 30 \
+    "env NO_COLOR=1 '$work/flowgate' --db '$db'; echo \$? > '$work/exit'; stty -a > '$work/stty'; sleep 30"
+}
 
+# quit_editor presses q (nothing is unsaved, so no question) and checks the
+# editor left cleanly and gave the terminal back.
+quit_editor() {
+  press q
+  for _ in $(seq 100); do [ -s "$work/exit" ] && break; sleep 0.1; done
+  [ -s "$work/exit" ] || fail "the editor did not quit"
+  [ "$(cat "$work/exit")" = 0 ] || fail "exit code $(cat "$work/exit")"
+  grep -Eq '(^|[ ;])icanon([ ;]|$)' "$work/stty" && grep -Eq '(^|[ ;])echo([ ;]|$)' "$work/stty" ||
+    fail "terminal not restored: $(cat "$work/stty")"
+}
+
+open_editor flowgate-e2e
 wait_for "Workflows 1/3"
 press j                     # select beta
 wait_for "Workflows 2/3"
@@ -90,12 +110,7 @@ if tmux capture-pane -e -p -t "$session" | grep -qE $'\e\\[[0-9;]*(3[0-9]|4[0-9]
   fail "colour on screen although NO_COLOR=1"
 fi
 
-press q                     # quit: nothing is unsaved, so no question
-for _ in $(seq 100); do [ -s "$work/exit" ] && break; sleep 0.1; done
-[ -s "$work/exit" ] || fail "the editor did not quit"
-[ "$(cat "$work/exit")" = 0 ] || fail "exit code $(cat "$work/exit")"
-grep -Eq '(^|[ ;])icanon([ ;]|$)' "$work/stty" && grep -Eq '(^|[ ;])echo([ ;]|$)' "$work/stty" ||
-  fail "terminal not restored: $(cat "$work/stty")"
+quit_editor
 
 # Exactly public and auth changed (with the version and update time).
 beta_after=$(fg show beta --json)
@@ -115,4 +130,52 @@ history=$(fg history beta)
 echo "$history" | grep -q 'public .*false → true' || fail "no public change in history: $history"
 echo "$history" | grep -q 'auth .*user → admin' || fail "no auth change in history: $history"
 
-echo "e2e-tui: ok (selected beta, made it public, chose Admin only, saved, quit; exactly that was saved)"
+# Bulk: mark three workflows, set them to Admin only as one draft, save
+# them in one transaction.
+for name in hook-a hook-b hook-c hook-keep; do
+  fg add "$name" --public --auth user --description "$name stays described" >/dev/null
+done
+declare -A before
+for name in alpha beta gamma hook-a hook-b hook-c hook-keep; do
+  before[$name]=$(fg show "$name" --json)
+done
+
+open_editor flowgate-e2e-bulk
+wait_for "Workflows 1/7"
+press j; press j; press j      # to hook-a
+wait_for "Workflows 4/7"
+press m; press m; press m      # mark hook-a, hook-b, hook-c (m marks and moves down)
+wait_for "3 marked workflows"  # the panel edits all three
+screen | grep -Eq '^7 workflows · .* 3 marked *$' || fail "the header does not count 3 marked"
+for name in hook-a hook-b hook-c; do wait_for "✓ $name "; done
+if screen | grep -qF "✓ hook-keep"; then fail "hook-keep is marked"; fi
+press Tab                      # into the panel: "Expose as a public API workflow"
+press j                        # to the Authentication field
+press Enter                    # open the dropdown (all three are User and admin)
+wait_for "Only admin API tokens"
+press j                        # to "Admin only"
+press Enter                    # choose it for all three
+wait_for "Authentication [Admin only ▾]"
+wait_for "● 3 unsaved"
+press C-s                      # one transaction
+wait_for "Saved 3 workflows in one transaction."
+quit_editor
+
+for name in hook-a hook-b hook-c; do
+  expected=$(printf '%s\n' "${before[$name]}" | sed -e 's/"auth": "user"/"auth": "admin"/' \
+    -e 's/"version": 1/"version": 2/' | grep -v '"updated_at"')
+  actual=$(fg show "$name" --json | grep -v '"updated_at"')
+  if [ "$expected" != "$actual" ]; then
+    diff <(echo "$expected") <(echo "$actual") >&2 || true
+    fail "$name is not what was typed"
+  fi
+  history=$(fg history "$name")
+  [ "$(echo "$history" | grep -c ' editor')" = 1 ] || fail "expected 1 editor change to $name in: $history"
+  echo "$history" | grep -q 'auth .*user → admin .*editor' || fail "no auth change in the history of $name: $history"
+done
+for name in alpha beta gamma hook-keep; do
+  [ "$(fg show "$name" --json)" = "${before[$name]}" ] || fail "$name changed in the bulk edit"
+done
+
+echo "e2e-tui: ok (selected beta, made it public, chose Admin only, saved, quit; exactly that was saved;"
+echo "  marked hook-a, hook-b, hook-c, set them to Admin only, saved them in one transaction; exactly that was saved)"

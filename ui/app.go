@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -101,10 +100,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmd = m.route(saveAllMsg{quit: true})
 		}
 	case closeDialogMsg:
-	case list.FilterMatchesMsg:
-		// The workflow list filters in a background command; its answer
-		// is for that list even if another page is on screen by now.
-		cmd = m.deliver(pageWorkflows, msg)
 	case pageMsg:
 		cmd = m.route(msg)
 	default:
@@ -112,6 +107,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// whatever is being typed into, on the page on screen.
 		cmd = m.deliver(m.active, msg)
 	}
+	m.expireStatus()
 	m.syncKeys()
 	return m, cmd
 }

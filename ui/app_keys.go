@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -90,12 +89,8 @@ func (m *Model) requestQuit() tea.Cmd {
 	if len(names) == 1 {
 		what = "1 workflow has"
 	}
-	shown := names
-	if len(shown) > 5 {
-		shown = append(shown[:5:5], fmt.Sprintf("and %d more", len(names)-5))
-	}
 	m.dialog = quitDialog{confirmDialog{st: m.st, title: "Quit with unsaved edits?",
-		body: what + " unsaved edits: " + strings.Join(shown, ", ") + ".\nQuitting now drops them.",
+		body: what + " unsaved edits: " + listNames(names) + ".\nQuitting now drops them.",
 		choices: []choice{
 			{withHelp(m.keys.SaveAndQuit, "save all, then quit"), confirmQuitMsg{save: true}},
 			{withHelp(m.keys.Yes, "quit, dropping edits"), confirmQuitMsg{save: false}},

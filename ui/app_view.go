@@ -45,7 +45,8 @@ func (m Model) View() string {
 	return m.headerView() + "\n" + padLines(body, m.bodyHeight) + "\n" + m.footerView()
 }
 
-// headerView is the title with the page tabs, then the exposure counts.
+// headerView is the title with the page tabs, then the exposure counts
+// and, when workflows are marked for a bulk edit, how many.
 func (m Model) headerView() string {
 	var b strings.Builder
 	b.WriteString(m.st.Title.Render("flowgate"))
@@ -59,8 +60,11 @@ func (m Model) headerView() string {
 		}
 	}
 	top := joinLR(b.String(), m.st.Path.Render(m.dbName), m.width)
-	counts := model.CountsLine(len(m.ws.order), m.ws.counts)
-	return ansi.Truncate(top, m.width, "…") + "\n" + ansi.Truncate(m.st.Counts.Render(counts), m.width, "…")
+	counts := m.st.Counts.Render(model.CountsLine(len(m.ws.order), m.ws.counts))
+	if n := m.ws.markCount; n > 0 {
+		counts = joinLR(counts, m.st.Marked.Render(fmt.Sprintf("%d marked", n)), m.width)
+	}
+	return ansi.Truncate(top, m.width, "…") + "\n" + ansi.Truncate(counts, m.width, "…")
 }
 
 // footerView is the status line, then the help.

@@ -47,6 +47,9 @@ type common struct {
 
 	status   string
 	statusIs statusKind
+	// statusEdits is ws.edits when the status was written (see
+	// expireStatus).
+	statusEdits int
 }
 
 // statusKind colours the status line.
@@ -60,7 +63,17 @@ const (
 
 // setStatus puts a message in the status line.
 func (c *common) setStatus(kind statusKind, text string) {
-	c.status, c.statusIs = text, kind
+	c.status, c.statusIs, c.statusEdits = text, kind, c.ws.edits
+}
+
+// expireStatus clears a status written before the drafts last changed: it
+// describes a state that is gone ("Saved get-invoice (version 3)." beside
+// "● 1 unsaved"). A message that describes the change itself is written
+// after it, and stays.
+func (c *common) expireStatus() {
+	if c.status != "" && c.statusEdits != c.ws.edits {
+		c.status = ""
+	}
 }
 
 // show asks for page id to be put on screen once the current message is

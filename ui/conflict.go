@@ -11,19 +11,21 @@ import (
 	"flowgate/model"
 )
 
-// overwriteMsg: save the user's draft of id over the database's version
-// (theirs), or recreate it when theirs was deleted.
-type overwriteMsg struct {
+// conflictItem is one workflow a save found changed elsewhere: the user's
+// draft of workflow id, and the database's version (nil: deleted).
+type conflictItem struct {
 	id     int64
+	mine   model.Workflow
 	theirs *model.Workflow
 }
 
-// takeTheirsMsg: drop the user's draft of id and take the database's
-// version (nil: it was deleted).
-type takeTheirsMsg struct {
-	id     int64
-	theirs *model.Workflow
-}
+// overwriteMsg: save the user's drafts of items over the database's
+// versions, recreating those that were deleted.
+type overwriteMsg struct{ items []conflictItem }
+
+// takeTheirsMsg: drop the user's drafts of items and take the database's
+// versions (removing those that were deleted).
+type takeTheirsMsg struct{ items []conflictItem }
 
 func (overwriteMsg) owner() pageID  { return pageWorkflows }
 func (takeTheirsMsg) owner() pageID { return pageWorkflows }
@@ -33,19 +35,24 @@ func (takeTheirsMsg) owner() pageID { return pageWorkflows }
 // and lets the user keep theirs or the database's. Escape keeps both as
 // they are (the draft stays unsaved), so nothing is ever dropped silently.
 type conflictDialog struct {
-	st     *Styles
-	km     KeyMap
-	mine   model.Workflow
-	theirs *model.Workflow
+	st   *Styles
+	km   KeyMap
+	item conflictItem
 }
 
 func (d conflictDialog) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
+	return conflictKeys(d, d.km, msg, []conflictItem{d.item})
+}
+
+// conflictKeys answers a conflict dialog's keys for items: o keeps the
+// user's versions, r the database's, esc neither.
+func conflictKeys(d dialog, km KeyMap, msg tea.KeyMsg, items []conflictItem) (dialog, tea.Cmd) {
 	switch {
-	case key.Matches(msg, d.km.Overwrite):
-		return nil, msgCmd(overwriteMsg{id: d.mine.ID, theirs: d.theirs})
-	case key.Matches(msg, d.km.TakeTheirs):
-		return nil, msgCmd(takeTheirsMsg{id: d.mine.ID, theirs: d.theirs})
-	case key.Matches(msg, d.km.Cancel):
+	case key.Matches(msg, km.Overwrite):
+		return nil, msgCmd(overwriteMsg{items: items})
+	case key.Matches(msg, km.TakeTheirs):
+		return nil, msgCmd(takeTheirsMsg{items: items})
+	case key.Matches(msg, km.Cancel):
 		return nil, msgCmd(closeDialogMsg{})
 	}
 	return d, nil
@@ -63,12 +70,12 @@ func conflictRows(w model.Workflow) []string {
 var conflictLabels = []string{"Name", "Public", "Authentication", "Ignore privacy", "Method", "Description"}
 
 func (d conflictDialog) View(width int) string {
-	st := d.st
+	st, mineW, theirsW := d.st, d.item.mine, d.item.theirs
 	var b strings.Builder
-	if d.theirs == nil {
-		b.WriteString(st.DialogTitle.Render("Conflict: " + d.mine.Name + " was deleted by someone else"))
+	if theirsW == nil {
+		b.WriteString(st.DialogTitle.Render("Conflict: " + mineW.Name + " was deleted by someone else"))
 	} else {
-		b.WriteString(st.DialogTitle.Render(fmt.Sprintf("Conflict: %s was changed by someone else (now version %d)", d.mine.Name, d.theirs.Version)))
+		b.WriteString(st.DialogTitle.Render(fmt.Sprintf("Conflict: %s was changed by someone else (now version %d)", mineW.Name, theirsW.Version)))
 	}
 	b.WriteString("\n\nNothing was written. Keep one of the two versions:\n\n")
 	col := max(8, (width-17-2)/2)
@@ -77,10 +84,10 @@ func (d conflictDialog) View(width int) string {
 		return s + strings.Repeat(" ", max(0, col-ansi.StringWidth(s)))
 	}
 	fmt.Fprintf(&b, "%-17s%s  %s\n", "", st.Heading.Render(cell("yours (unsaved)")), st.Heading.Render(cell("theirs (in the database)")))
-	mine := conflictRows(d.mine)
+	mine := conflictRows(mineW)
 	var theirs []string
-	if d.theirs != nil {
-		theirs = conflictRows(*d.theirs)
+	if theirsW != nil {
+		theirs = conflictRows(*theirsW)
 	}
 	for i, label := range conflictLabels {
 		t := "(deleted)"
@@ -102,7 +109,7 @@ func (d conflictDialog) View(width int) string {
 
 func (d conflictDialog) ShortHelp() []key.Binding {
 	over := d.km.Overwrite
-	if d.theirs == nil {
+	if d.item.theirs == nil {
 		over = withHelp(over, "recreate with yours")
 	}
 	return []key.Binding{over, d.km.TakeTheirs, withHelp(d.km.Cancel, "keep editing")}

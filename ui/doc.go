@@ -1,7 +1,8 @@
 // Package ui is flowgate's full-screen editor, built on Bubble Tea: a list of
 // workflows with their exposure at a glance, a property panel to change the
 // access settings in a few keystrokes (and see who can call the workflow
-// right now), and pages for review findings, history, API tokens and their
+// right now) — of one workflow, or of all the workflows marked in the list
+// at once, saved in one transaction — and pages for review findings, history, API tokens and their
 // scopes, the call log, and private files with their share links.
 //
 // The shape follows the Elm architecture strictly, after soft-serve. The

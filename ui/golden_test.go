@@ -189,3 +189,17 @@ func TestGoldenMigrated(t *testing.T) {
 	})
 	golden.RequireEqual(t, []byte(out))
 }
+
+// TestGoldenMarkedRows shows three workflows marked for a bulk edit and
+// set to Admin only as one draft: the marks, the header's count and the
+// panel that edits them together.
+func TestGoldenMarkedRows(t *testing.T) {
+	s := openStore(t)
+	goldenApp(t, s)
+	out := screen(t, s, func(tm *teatest.TestModel) {
+		// Mark export-customers, send-invoice and update-profile (m marks
+		// and moves down), then choose Admin only for all three.
+		press(tm, "m", "j", "j", "m", "m", "tab", "down", "enter", "down", "down", "enter")
+	})
+	golden.RequireEqual(t, []byte(out))
+}

@@ -24,6 +24,9 @@ type KeyMap struct {
 
 	// Workflow actions.
 	New, Rename, Delete, Save, Discard key.Binding
+	// Mark marks (or unmarks) the workflow under the list cursor for a
+	// bulk edit; UnmarkAll clears every mark.
+	Mark, UnmarkAll key.Binding
 
 	// Pages: Tabs[i] shows pageList[i].
 	Tabs []key.Binding
@@ -78,6 +81,10 @@ func DefaultKeyMap() KeyMap {
 		Delete:  key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
 		Save:    key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
 		Discard: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "discard edits")),
+		// m and M are free on the list: bubbles' own list keys are arrows,
+		// j/k, g/G, / and esc here (see newWorkflowList).
+		Mark:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark")),
+		UnmarkAll: key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "unmark all")),
 
 		Tabs: tabKeys(),
 		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
@@ -114,7 +121,7 @@ func (k *KeyMap) pageBindings() []*key.Binding {
 		&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom,
 		&k.NextField, &k.PrevField, &k.Filter, &k.ClearFilter,
 		&k.Toggle, &k.OpenDropdown, &k.Choose, &k.CloseMenu, &k.EditText, &k.AcceptText, &k.CancelText,
-		&k.New, &k.Rename, &k.Delete, &k.Discard, &k.Back, &k.Jump, &k.NewToken, &k.Revoke,
+		&k.New, &k.Rename, &k.Delete, &k.Discard, &k.Mark, &k.UnmarkAll, &k.Back, &k.Jump, &k.NewToken, &k.Revoke,
 		&k.NewLink, &k.Callers,
 	}
 }

@@ -44,6 +44,9 @@ type panel struct {
 	// (panel_callers.go); now is the clock tokens expire by.
 	callers callers
 	now     func() time.Time
+	// bulk is set while workflows are marked: then w is their common
+	// settings and an edit applies to all of them (panel_bulk.go).
+	bulk *bulkEdit
 }
 
 func newPanel(st *Styles, now func() time.Time) panel {
@@ -57,7 +60,7 @@ func newPanel(st *Styles, now func() time.Time) panel {
 // countCallers asks again who can call the workflow shown: after it
 // changed, when the tokens were read again, and as time passes.
 func (p *panel) countCallers() {
-	if !p.has {
+	if !p.has || p.bulk != nil {
 		p.callers.who = model.Callers{}
 		return
 	}
@@ -74,23 +77,29 @@ func (p *panel) setGrants(grants []model.TokenGrant) {
 // dropdown and stops typing; a refresh of the same one keeps them open.
 func (p *panel) show(e *entry) {
 	if e == nil {
-		p.has, p.dropdown.open, p.editing = false, false, false
+		p.has, p.dropdown.open, p.editing, p.bulk = false, false, false, nil
 		p.desc.Blur()
 		p.countCallers()
 		return
 	}
-	if !p.has || p.w.ID != e.stored.ID {
+	if !p.has || p.bulk != nil || p.w.ID != e.stored.ID {
 		p.dropdown.open, p.editing = false, false
 		p.desc.Blur()
 	}
-	p.has, p.w = true, e.effective()
+	p.has, p.w, p.bulk = true, e.effective(), nil
 	p.unsaved, p.stale, p.gone = e.draft != nil, e.stale, e.gone
 	p.clampField()
 	p.countCallers()
 }
 
-// visible reports whether f is drawn: Authentication only while public.
-func (p panel) visible(f field) bool { return f != fieldAuth || p.w.Public }
+// visible reports whether f is drawn: Authentication only while public;
+// for marked workflows only the three access settings (see bulkEdit).
+func (p panel) visible(f field) bool {
+	if p.bulk != nil {
+		return f <= fieldPrivacy && (f != fieldAuth || p.w.Public || p.bulk.anyPublic)
+	}
+	return f != fieldAuth || p.w.Public
+}
 
 // clampField moves focus off a field that is no longer drawn.
 func (p *panel) clampField() {
@@ -102,7 +111,10 @@ func (p *panel) clampField() {
 // focusFirst and focusLast put the cursor on the first or last field, for
 // entering the panel from the list with tab or shift+tab.
 func (p *panel) focusFirst() { p.field = fieldPublic }
-func (p *panel) focusLast()  { p.field = fieldDescription }
+func (p *panel) focusLast() {
+	p.field = fieldCount
+	p.step(-1)
+}
 
 // step moves focus by dir among drawn fields; it reports false when that
 // leaves the panel (tab past the last field goes back to the list).

@@ -33,6 +33,9 @@ func (p panel) View(focused bool) string {
 	if !p.has {
 		return p.st.Dim.Render("No workflow selected.")
 	}
+	if p.bulk != nil {
+		return p.bulkView(focused)
+	}
 	st, w := p.st, p.w
 	var lines []string
 	add := func(l ...string) { lines = append(lines, l...) }

@@ -41,6 +41,9 @@ type namePrompt struct {
 	input   textinput.Model
 	taken   func(name string) bool
 	err     error
+	// shown: the user typed or tried to accept, so err is shown. An empty
+	// new name is not an error before anything was typed.
+	shown bool
 }
 
 func newNamePrompt(st *Styles, km KeyMap, purpose promptPurpose, id int64, current string, taken func(string) bool) namePrompt {
@@ -79,21 +82,27 @@ func (p namePrompt) Update(msg tea.KeyMsg) (dialog, tea.Cmd) {
 		return nil, msgCmd(closeDialogMsg{})
 	case key.Matches(msg, p.km.Accept):
 		if p.err != nil {
+			p.shown = true
 			return p, nil
 		}
 		return nil, msgCmd(nameChosenMsg{purpose: p.purpose, id: p.id, name: p.input.Value()})
 	}
 	var cmd tea.Cmd
+	before := p.input.Value()
 	p.input, cmd = p.input.Update(msg)
 	p.err = p.validate()
+	p.shown = p.shown || p.input.Value() != before
 	return p, cmd
 }
 
 func (p namePrompt) View(width int) string {
 	p.input.Width = max(10, width-len(p.input.Prompt)-1)
 	hint := p.st.StatusOK.Render("✓ available")
-	if p.err != nil {
+	switch {
+	case p.err != nil && p.shown:
 		hint = p.st.StatusError.Render(ansiWrap(p.err.Error(), width))
+	case p.err != nil:
+		hint = ""
 	}
 	return p.st.DialogTitle.Render(p.title) + "\n\n" + p.input.View() + "\n\n" + hint + "\n" +
 		p.st.Dim.Render("Letters, digits, - and _; up to 100 characters.")

@@ -30,6 +30,10 @@ type Styles struct {
 	UnsavedMark  string
 	StaleMark    string
 	MigratedMark string
+	// MarkedMark goes before the name of a workflow marked for a bulk
+	// edit; Marked is the header's "N marked".
+	MarkedMark string
+	Marked     lipgloss.Style
 
 	Heading     lipgloss.Style
 	Label       lipgloss.Style
@@ -98,6 +102,8 @@ func DefaultStyles() *Styles {
 	s.UnsavedMark = lipgloss.NewStyle().Foreground(colorYellow).Render("●")
 	s.StaleMark = lipgloss.NewStyle().Foreground(colorRed).Render("!")
 	s.MigratedMark = lipgloss.NewStyle().Foreground(colorYellow).Render("?")
+	s.MarkedMark = lipgloss.NewStyle().Bold(true).Foreground(colorCyan).Render("✓")
+	s.Marked = lipgloss.NewStyle().Bold(true).Foreground(colorCyan)
 
 	s.Heading = lipgloss.NewStyle().Bold(true)
 	s.Label = lipgloss.NewStyle()

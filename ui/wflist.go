@@ -26,6 +26,7 @@ type row struct {
 	unsaved  bool
 	stale    bool
 	migrated bool
+	marked   bool
 }
 
 // FilterValue is what `/` matches against: the name.
@@ -43,7 +44,7 @@ func (r *row) fill(e *entry) {
 	w := e.effective()
 	r.exposure, r.method = model.ExposureOf(w), w.Method
 	r.unsaved, r.stale = e.draft != nil, e.stale
-	r.migrated = w.AuthMigrated
+	r.migrated, r.marked = w.AuthMigrated, e.marked
 }
 
 // rowMarks renders the three mark columns at the end of a row: unsaved
@@ -64,8 +65,8 @@ func rowMarks(r *row, st *Styles) string {
 	return first + second + third
 }
 
-// rowDelegate draws one list row: cursor, name, exposure badge, method,
-// marks. Only visible rows are drawn, and every style is pre-built, so the
+// rowDelegate draws one list row: cursor, name (after a ✓ when marked for
+// a bulk edit), exposure badge, method, marks. Only visible rows are drawn, and every style is pre-built, so the
 // cost of a frame does not grow with the number of workflows.
 type rowDelegate struct{ st *Styles }
 
@@ -82,6 +83,11 @@ func (d rowDelegate) Render(w io.Writer, m list.Model, index int, item list.Item
 		return
 	}
 	nameWidth := max(1, m.Width()-2-rowTail)
+	mark := ""
+	if r.marked {
+		mark = d.st.MarkedMark + " "
+		nameWidth = max(1, nameWidth-2)
+	}
 	name := r.name // names are ASCII: bytes are columns
 	if len(name) > nameWidth {
 		name = name[:max(0, nameWidth-1)] + "…"
@@ -92,7 +98,7 @@ func (d rowDelegate) Render(w io.Writer, m list.Model, index int, item list.Item
 		cursor, nameStyle = "› ", d.st.SelectedName
 	}
 	method := fmt.Sprintf("%-4s", r.method)
-	fmt.Fprint(w, cursor, nameStyle.Render(name), pad, " ", d.st.Badges[r.exposure], " ",
+	fmt.Fprint(w, cursor, mark, nameStyle.Render(name), pad, " ", d.st.Badges[r.exposure], " ",
 		d.st.Method.Render(method), " ", rowMarks(r, d.st))
 }
 
@@ -106,6 +112,9 @@ type workflowList struct {
 	// reselect is the workflow to select again once a pending filter
 	// result arrives (rebuilding a filtered list empties it until then).
 	reselect int64
+	// filterSeq numbers the filter requests; only the answer to the
+	// latest is taken (wflist_filter.go).
+	filterSeq int
 }
 
 func newWorkflowList(st *Styles) workflowList {
@@ -145,6 +154,7 @@ func (l *workflowList) rebuild(ws *workspace) tea.Cmd {
 		l.index[id] = i
 	}
 	cmd := l.list.SetItems(items)
+	cmd = l.track(cmd, cmd != nil) // SetItems asks for a filter only when one is on
 	if keep != 0 {
 		cmd = tea.Batch(cmd, l.selectID(keep))
 	}
@@ -164,6 +174,7 @@ func (l *workflowList) refresh(e *entry) tea.Cmd {
 	}
 	keep := l.selectedID()
 	cmd := l.list.SetItem(i, newRow(e))
+	cmd = l.track(cmd, cmd != nil)
 	if l.list.FilterState() != list.Unfiltered {
 		l.reselect = keep
 	}
@@ -236,21 +247,14 @@ func (l workflowList) filtering() bool { return l.list.FilterState() == list.Fil
 
 func (l *workflowList) setSize(w, h int) { l.list.SetSize(w, h) }
 
-// Update forwards a message to the list and re-applies a pending selection
-// when filter results arrive.
+// Update forwards a key (or a text cursor's message) to the list. A
+// changed query starts a filter request, whose answer is taken by
+// filterResult.
 func (l workflowList) Update(msg tea.Msg) (workflowList, tea.Cmd) {
+	query := l.list.FilterValue()
 	var cmd tea.Cmd
 	l.list, cmd = l.list.Update(msg)
-	if _, ok := msg.(list.FilterMatchesMsg); ok && l.reselect != 0 {
-		id := l.reselect
-		l.reselect = 0
-		for i, it := range l.list.VisibleItems() {
-			if it.(*row).id == id {
-				l.list.Select(i)
-				break
-			}
-		}
-	}
+	cmd = l.track(cmd, l.list.FilterValue() != query)
 	l.syncTitle()
 	return l, cmd
 }

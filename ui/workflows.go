@@ -3,7 +3,6 @@ package ui
 import (
 	"strings"
 
-	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 )
@@ -76,8 +75,8 @@ func (p *workflowsPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		// Another page may have chosen the workflow (the review's jump).
 		p.list.showID(p.workflow)
 		p.syncPanel()
-	case list.FilterMatchesMsg:
-		p.list, cmd = p.list.Update(msg)
+	case filterResultMsg:
+		p.list = p.list.filterResult(msg)
 		p.syncPanel()
 	case saveAllMsg:
 		cmd = p.saveAll(msg)
@@ -91,6 +90,8 @@ func (p *workflowsPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		cmd = p.nameChosen(msg)
 	case createdMsg:
 		cmd = p.created(msg)
+	case confirmDiscardMsg:
+		cmd = p.confirmDiscard(msg)
 	case confirmDeleteMsg:
 		cmd = p.confirmDelete(msg)
 	case deletedMsg:
@@ -112,23 +113,30 @@ func (p *workflowsPage) selected() *entry {
 	return p.ws.entries[p.list.selectedID()]
 }
 
-// syncPanel shows the selected workflow in the panel, and tells the other
-// pages which one that is.
+// syncPanel shows the selected workflow in the panel (or the marked
+// ones, while any are), and tells the other pages which one is selected.
 func (p *workflowsPage) syncPanel() {
 	p.workflow = p.list.selectedID()
 	if p.list.reselect != 0 {
 		return // the filtered rows are on their way; keep the panel as is
 	}
-	p.panel.show(p.selected())
+	if p.ws.markCount > 0 {
+		p.panel.showBulk(p.ws.markedEntries())
+	} else {
+		p.panel.show(p.selected())
+	}
 	p.list.syncTitle()
 }
 
 // applyPanel records the panel's copy of the workflow as a draft when it
-// differs from what the workspace holds.
+// differs from what the workspace holds (for marked workflows: applyBulk).
 func (p *workflowsPage) applyPanel() tea.Cmd {
 	p.panel.countCallers()
 	if !p.panel.has {
 		return nil
+	}
+	if p.panel.bulk != nil {
+		return p.applyBulk()
 	}
 	e := p.ws.entries[p.panel.w.ID]
 	if e == nil || sameSettings(p.panel.w, e.effective()) {

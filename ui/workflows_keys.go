@@ -32,16 +32,14 @@ func (p *workflowsPage) handleKey(k tea.KeyMsg) tea.Cmd {
 	sel := p.selected()
 	switch {
 	case key.Matches(k, p.keys.Discard):
-		if sel != nil && p.ws.discard(sel.stored.ID) {
-			p.setStatus(statusInfo, "Discarded the unsaved edits to "+sel.stored.Name+".")
-			if _, still := p.ws.entries[sel.stored.ID]; still {
-				cmd = p.list.refresh(sel)
-			} else {
-				cmd = p.list.rebuild(&p.ws)
-			}
-			p.syncPanel()
+		if drafted := p.draftedTargets(); len(drafted) > 0 {
+			p.dialog = p.discardDialog(drafted)
 		}
-		return cmd
+		return nil
+	case key.Matches(k, p.keys.Mark):
+		return p.toggleMark()
+	case key.Matches(k, p.keys.UnmarkAll):
+		return p.unmarkAll()
 	case key.Matches(k, p.keys.ClearFilter):
 		p.list.list.ResetFilter()
 		p.syncPanel()
@@ -102,7 +100,8 @@ func (p *workflowsPage) syncKeys() {
 	sel := p.selected()
 	browsing := !p.capturing()
 	inPanel := browsing && p.focus == panePanel && p.panel.has
-	hasDraft := sel != nil && sel.draft != nil
+	inList := browsing && p.focus == paneList
+	hasDraft := len(p.draftedTargets()) > 0
 
 	k.Up.SetEnabled(browsing && sel != nil || p.panel.dropdown.open)
 	k.Down.SetEnabled(k.Up.Enabled())
@@ -113,6 +112,13 @@ func (p *workflowsPage) syncKeys() {
 	k.Rename.SetEnabled(browsing && sel != nil && !sel.gone)
 	k.Delete.SetEnabled(browsing && sel != nil)
 	k.Discard.SetEnabled(browsing && hasDraft)
+	k.Mark.SetEnabled(inList && sel != nil)
+	if sel != nil && sel.marked {
+		k.Mark.SetHelp("m", "unmark")
+	} else {
+		k.Mark.SetHelp("m", "mark")
+	}
+	k.UnmarkAll.SetEnabled(inList && p.ws.markCount > 0)
 	k.ClearFilter.SetEnabled(browsing && !hasDraft && p.list.list.IsFiltered())
 	k.Back.SetEnabled(inPanel && !hasDraft)
 	if p.panel.editing {
@@ -122,7 +128,7 @@ func (p *workflowsPage) syncKeys() {
 	k.Toggle.SetEnabled(inPanel && p.panel.field != fieldAuth && p.panel.field != fieldDescription)
 	k.Toggle.SetHelp("space", toggleHelp(p.panel))
 	// The dropdown, and its key in the help, exist only while public.
-	k.OpenDropdown.SetEnabled(inPanel && p.panel.field == fieldAuth && p.panel.w.Public)
+	k.OpenDropdown.SetEnabled(inPanel && p.panel.field == fieldAuth && p.panel.visible(fieldAuth))
 	k.Choose.SetEnabled(p.panel.dropdown.open)
 	k.CloseMenu.SetEnabled(p.panel.dropdown.open)
 	k.EditText.SetEnabled(inPanel && p.panel.field == fieldDescription)
@@ -145,7 +151,12 @@ func (p *workflowsPage) ShortHelp() []key.Binding {
 		lk := p.list.list.KeyMap
 		return []key.Binding{lk.AcceptWhileFiltering, lk.CancelWhileFiltering}
 	}
+	if p.focus == paneList && p.ws.markCount > 0 {
+		return []key.Binding{k.Up, k.Down, k.Mark, k.UnmarkAll, withHelp(k.NextField, "edit marked"),
+			k.Filter, k.ClearFilter, k.Save, k.Discard, k.Help, k.Quit}
+	}
 	if p.focus == paneList {
+		// m is in the full help (?) until something is marked.
 		return []key.Binding{k.Up, k.Down, withHelp(k.NextField, "settings"), k.Filter, k.ClearFilter,
 			k.New, k.Callers, k.Save, k.Discard, k.Help, k.Quit}
 	}
@@ -163,7 +174,8 @@ func (p *workflowsPage) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.NextField, k.PrevField, k.Filter, k.ClearFilter},
 		// Toggle and OpenDropdown are never on together: six rows at most.
 		{k.Toggle, k.OpenDropdown, k.EditText, k.New, k.Rename, k.Delete, k.Callers},
-		{k.Save, k.Discard, k.Back, k.Help, k.Quit},
+		// Back is for the panel, Mark and UnmarkAll for the list.
+		{k.Save, k.Discard, k.Back, k.Mark, k.UnmarkAll, k.Help, k.Quit},
 		k.Tabs,
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -18,34 +17,30 @@ import (
 // drafts, so that answer saves just those.
 type saveAllMsg struct{ quit bool }
 
-// saveResult is the outcome of saving one draft.
-type saveResult struct {
-	id   int64
-	rev  int
-	name string
-	w    model.Workflow
-	err  error
-}
-
-// savedMsg answers saveCmd; quit asks to leave once everything is saved.
+// savedMsg answers saveCmd: pending were saved as saved (in the same
+// order), or, with err, none of them was. quit asks to leave once
+// everything is saved.
 type savedMsg struct {
-	results []saveResult
+	pending []pendingSave
+	saved   []model.Workflow
+	err     error
 	quit    bool
 }
 
 func (saveAllMsg) owner() pageID { return pageWorkflows }
 func (savedMsg) owner() pageID   { return pageWorkflows }
 
-// saveCmd saves each draft in its own transaction, through the optimistic
-// check, so a conflict on one workflow holds back only that one.
+// saveCmd saves the drafts in one transaction, each through the optimistic
+// check: all of them or none, so a bulk edit never lands half-way. When
+// some workflows changed elsewhere the store names every one of them.
 func saveCmd(ctx context.Context, s *store.Store, pending []pendingSave, quit bool) tea.Cmd {
 	return func() tea.Msg {
-		out := make([]saveResult, 0, len(pending))
-		for _, p := range pending {
-			w, err := s.UpdateWorkflow(ctx, p.w, store.SourceEditor)
-			out = append(out, saveResult{id: p.w.ID, rev: p.rev, name: p.w.Name, w: w, err: err})
+		ws := make([]model.Workflow, len(pending))
+		for i, p := range pending {
+			ws[i] = p.w
 		}
-		return savedMsg{results: out, quit: quit}
+		saved, err := s.UpdateWorkflows(ctx, ws, store.SourceEditor)
+		return savedMsg{pending: pending, saved: saved, err: err, quit: quit}
 	}
 }
 
@@ -78,84 +73,126 @@ func (p *workflowsPage) save(quit bool) tea.Cmd {
 	return saveCmd(p.ctx, p.store, pending, quit)
 }
 
-// applySaveResults: saved drafts become the stored rows, the
-// first conflict opens the two-version dialog, errors go to the status line.
+// applySaveResults: saved drafts become the stored rows; a refusal keeps
+// every draft, and conflicts open the dialog that shows them.
 func (p *workflowsPage) applySaveResults(msg savedMsg) tea.Cmd {
 	p.saving = false
-	var names, failed []string
-	var conflict *store.ConflictError
-	var conflictID int64
-	var cmds []tea.Cmd
-	for _, r := range msg.results {
-		var ce *store.ConflictError
-		switch {
-		case r.err == nil:
-			p.ws.recordSave(r.id, r.rev, r.w)
-			names = append(names, fmt.Sprintf("%s (version %d)", r.w.Name, r.w.Version))
-		case errors.As(r.err, &ce):
-			if conflict == nil {
-				conflict, conflictID = ce, r.id
-			}
-			if e := p.ws.entries[r.id]; e != nil {
-				e.stale = true
-			}
-		default:
-			failed = append(failed, r.err.Error())
-		}
-		if e := p.ws.entries[r.id]; e != nil {
+	var conflicts *store.ConflictsError
+	switch {
+	case errors.As(msg.err, &conflicts):
+		p.conflicted(msg.pending, conflicts.Conflicts)
+		return p.reloadWorkflows()
+	case msg.err != nil:
+		p.setStatus(statusError, "Not saved: "+msg.err.Error())
+		return nil
+	}
+	cmds := make([]tea.Cmd, 0, len(msg.saved)+1)
+	for i, w := range msg.saved {
+		id := msg.pending[i].w.ID
+		p.ws.recordSave(id, msg.pending[i].rev, w)
+		if e := p.ws.entries[id]; e != nil {
 			cmds = append(cmds, p.list.refresh(e))
 		}
 	}
 	p.syncPanel()
-	switch {
-	case len(failed) > 0:
-		p.setStatus(statusError, "Not saved: "+strings.Join(failed, "; "))
-	case conflict != nil:
-		p.setStatus(statusError, conflict.Error())
-	case len(names) == 1:
-		p.setStatus(statusOK, "Saved "+names[0]+".")
-	default:
-		p.setStatus(statusOK, fmt.Sprintf("Saved %d workflows.", len(names)))
+	if len(msg.saved) == 1 {
+		p.setStatus(statusOK, fmt.Sprintf("Saved %s (version %d).", msg.saved[0].Name, msg.saved[0].Version))
+	} else {
+		p.setStatus(statusOK, fmt.Sprintf("Saved %d workflows in one transaction.", len(msg.saved)))
 	}
-	if conflict != nil {
-		if e := p.ws.entries[conflictID]; e != nil && e.draft != nil {
-			p.dialog = conflictDialog{st: p.st, km: p.keys, mine: *e.draft, theirs: conflict.Current}
-		}
-	}
-	if msg.quit && len(failed) == 0 && conflict == nil {
+	if msg.quit {
 		return tea.Quit
-	}
-	if len(names) == 0 && conflict == nil {
-		return tea.Batch(cmds...) // nothing changed; keep the error on screen
 	}
 	return tea.Batch(append(cmds, p.reloadWorkflows())...)
 }
 
-// overwrite answers the conflict dialog's "keep mine": save the draft over
-// their version, or recreate the workflow when it was deleted.
-func (p *workflowsPage) overwrite(msg overwriteMsg) tea.Cmd {
-	e := p.ws.entries[msg.id]
-	if e == nil || e.draft == nil {
-		return nil
+// conflicted marks the drafts that conflict as stale and opens the dialog:
+// both versions side by side for one workflow, the list for several.
+func (p *workflowsPage) conflicted(pending []pendingSave, conflicts []*store.ConflictError) {
+	var items []conflictItem
+	for _, c := range conflicts {
+		id, ok := conflictID(pending, c)
+		e := p.ws.entries[id]
+		if !ok || e == nil || e.draft == nil {
+			continue
+		}
+		e.stale = true
+		p.list.refresh(e) // the name is unchanged: no command
+		items = append(items, conflictItem{id: id, mine: *e.draft, theirs: c.Current})
 	}
-	if msg.theirs == nil {
-		return createCmd(p.ctx, p.store, *e.draft, msg.id)
+	p.syncPanel()
+	switch len(items) {
+	case 0:
+		p.setStatus(statusError, (&store.ConflictsError{Conflicts: conflicts}).Error())
+	case 1:
+		p.setStatus(statusError, (&store.ConflictError{Workflow: items[0].mine.Name, Current: items[0].theirs}).Error())
+		p.dialog = conflictDialog{st: p.st, km: p.keys, item: items[0]}
+	default:
+		p.setStatus(statusError, fmt.Sprintf("Nothing was saved: %d workflows were changed by someone else.", len(items)))
+		p.dialog = conflictListDialog{st: p.st, km: p.keys, items: items}
 	}
-	e.draft.Version, e.stale = msg.theirs.Version, false
-	cmd := p.list.refresh(e)
-	p.saving = true
-	p.setStatus(statusInfo, "Saving your version of "+e.draft.Name+"…")
-	return tea.Batch(cmd, saveCmd(p.ctx, p.store, []pendingSave{{w: *e.draft, rev: e.rev}}, false))
 }
 
-// takeTheirs answers the conflict dialog's "reload theirs": drop the draft.
-func (p *workflowsPage) takeTheirs(msg takeTheirsMsg) tea.Cmd {
-	name := ""
-	if e := p.ws.entries[msg.id]; e != nil {
-		name = e.effective().Name
+// conflictID finds which draft a conflict is about: by id when the
+// workflow still exists, else by the draft's name, which the store
+// reports for a deleted one.
+func conflictID(pending []pendingSave, c *store.ConflictError) (int64, bool) {
+	if c.Current != nil {
+		return c.Current.ID, true
 	}
-	p.ws.takeTheirs(msg.id, msg.theirs)
-	p.setStatus(statusInfo, "Dropped your edits to "+name+" and loaded the database's version.")
+	for _, p := range pending {
+		if p.w.Name == c.Workflow {
+			return p.w.ID, true
+		}
+	}
+	return 0, false
+}
+
+// overwrite answers "keep mine": each draft is based on their version
+// now, and every draft is saved again in one transaction (nothing was
+// written the first time); a workflow deleted meanwhile is recreated from
+// the draft.
+func (p *workflowsPage) overwrite(msg overwriteMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	recreate := map[int64]bool{}
+	for _, it := range msg.items {
+		e := p.ws.entries[it.id]
+		if e == nil || e.draft == nil {
+			continue
+		}
+		if it.theirs == nil {
+			recreate[it.id] = true
+			cmds = append(cmds, createCmd(p.ctx, p.store, *e.draft, it.id))
+			continue
+		}
+		e.draft.Version, e.stale = it.theirs.Version, false
+		cmds = append(cmds, p.list.refresh(e))
+	}
+	var pending []pendingSave
+	for _, d := range p.ws.drafts() {
+		if !recreate[d.w.ID] {
+			pending = append(pending, d)
+		}
+	}
+	if len(pending) > 0 {
+		p.saving = true
+		p.setStatus(statusInfo, "Saving your version…")
+		cmds = append(cmds, saveCmd(p.ctx, p.store, pending, false))
+	}
+	return tea.Batch(cmds...)
+}
+
+// takeTheirs answers "reload theirs": drop the drafts of the workflows
+// that changed elsewhere and take the database's versions.
+func (p *workflowsPage) takeTheirs(msg takeTheirsMsg) tea.Cmd {
+	var names []string
+	for _, it := range msg.items {
+		if e := p.ws.entries[it.id]; e != nil {
+			names = append(names, e.effective().Name)
+		}
+		p.ws.takeTheirs(it.id, it.theirs)
+	}
+	p.setStatus(statusInfo, "Dropped your edits to "+listNames(names)+" and loaded the database's version.")
 	cmd := p.list.rebuild(&p.ws)
 	p.syncPanel()
 	return cmd

@@ -8,7 +8,7 @@ import (
 )
 
 // workspace is the editor's copy of the database plus the user's unsaved
-// edits. It is plain data (no Bubble Tea, no rows of any view: the list
+// edits and the workflows marked for a bulk edit (workspace_marks.go). It is plain data (no Bubble Tea, no rows of any view: the list
 // builds its rows from the entries) so its rules — a draft is never
 // overwritten by a refresh, a draft equal to what is stored is no draft —
 // are easy to test on their own (workspace_test.go).
@@ -21,6 +21,11 @@ type workspace struct {
 	// drafted holds the ids with a draft, so "anything unsaved?" is cheap
 	// however many workflows there are.
 	drafted map[int64]struct{}
+	// edits counts changes to the drafts (made, changed, dropped, saved),
+	// so a status line can tell whether it still describes them.
+	edits int
+	// markCount is how many entries are marked.
+	markCount int
 }
 
 // entry is one workflow: what the database last said, and the draft.
@@ -39,6 +44,8 @@ type entry struct {
 	stale bool
 	// gone: deleted in the database while the draft was open.
 	gone bool
+	// marked: chosen for a bulk edit.
+	marked bool
 }
 
 // effective is what the user sees: the draft if there is one.
@@ -83,8 +90,7 @@ func (ws *workspace) load(list []model.Workflow) (reordered bool) {
 			continue
 		}
 		if e.draft == nil {
-			delete(ws.entries, id)
-			delete(ws.drafted, id)
+			ws.forget(id)
 			reordered = true
 			continue
 		}
@@ -152,6 +158,7 @@ func (ws *workspace) edit(w model.Workflow) {
 
 // setDraft sets or clears the draft of e, keeping the drafted set true.
 func (ws *workspace) setDraft(e *entry, d *model.Workflow) {
+	ws.edits++
 	e.draft = d
 	if d == nil {
 		delete(ws.drafted, e.stored.ID)
@@ -233,10 +240,18 @@ func (ws *workspace) remove(id int64) {
 	if _, ok := ws.entries[id]; !ok {
 		return
 	}
-	delete(ws.entries, id)
-	delete(ws.drafted, id)
+	ws.forget(id)
 	if i := slices.Index(ws.order, id); i >= 0 {
 		ws.order = slices.Delete(ws.order, i, i+1)
 	}
 	ws.recount()
+}
+
+// forget drops entry id from the maps and counts (not from the order).
+func (ws *workspace) forget(id int64) {
+	if e := ws.entries[id]; e != nil && e.marked {
+		ws.markCount--
+	}
+	delete(ws.entries, id)
+	delete(ws.drafted, id)
 }
