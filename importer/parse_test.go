@@ -188,15 +188,14 @@ func TestReviewOfAnImportedApp(t *testing.T) {
 		got = append(got, f.Severity.String()+" "+f.Workflow+": "+f.Message)
 	}
 	assert.Equal(t, []string{
-		"high signup: anyone can run it and it ignores privacy rules: require authentication or stop ignoring privacy rules",
-		"medium signup: uses a shared-secret parameter; make it Admin only and drop the parameter",
-		"medium stripe-webhook: anyone can run it without a token: keep None required only for signup/login flows, otherwise require User and admin",
-		"medium stripe-webhook: uses a shared-secret parameter; make it Admin only and drop the parameter",
-		"info list-invoices: auth migrated from the old checkbox — confirm the choice",
-		"info nightly-cleanup: auth migrated from the old checkbox — confirm the choice",
-		"info send-invoice: auth migrated from the old checkbox — confirm the choice",
-		"info signup: auth migrated from the old checkbox — confirm the choice",
-		"info stripe-webhook: auth migrated from the old checkbox — confirm the choice",
+		"high signup: anyone can run it (public, None required) and it ignores privacy rules: require authentication or stop ignoring privacy rules",
+		"medium stripe-webhook: anyone can run it without a token (public, None required): keep None required only for signup/login flows, otherwise require User and admin",
+		"medium stripe-webhook: uses the shared-secret parameter `api_key`: make it Admin only and drop the parameter",
+		"info list-invoices: Authentication User and admin was derived from the old checkbox: confirm the choice",
+		"info nightly-cleanup: Authentication None required was derived from the old checkbox: confirm the choice",
+		"info send-invoice: Authentication User and admin was derived from the old checkbox: confirm the choice",
+		"info signup: Authentication None required was derived from the old checkbox: confirm the choice",
+		"info stripe-webhook: Authentication None required was derived from the old checkbox: confirm the choice",
 	}, got)
 }
 

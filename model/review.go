@@ -47,11 +47,15 @@ func ParseSeverity(s string) (Severity, error) {
 // It is about one workflow (Workflow set) or one token (Token set, the
 // token's id), never both.
 type Finding struct {
+	// Rule is the stable id of the rule that found it.
+	Rule     Rule
 	Workflow string
 	// Token is the id of the token a token finding is about.
 	Token    string
 	Severity Severity
-	Message  string
+	// Message names the evidence (the settings, the parameter) and what to
+	// do about it.
+	Message string
 }
 
 // Subject is what the finding is about, as listings show it: the workflow's
@@ -64,30 +68,32 @@ func (f Finding) Subject() string {
 }
 
 // sharedSecretKeys are parameter names that betray the old workaround of
-// guarding a public workflow with a secret passed as a parameter.
-var sharedSecretKeys = []string{"auth_key", "api_key", "key", "secret", "token", "password", "authorization"}
+// guarding a public workflow with a secret passed as a parameter. password
+// is not one: login and signup flows rightly take a password.
+var sharedSecretKeys = []string{"auth_key", "api_key", "key", "secret", "token", "authorization"}
 
 // Review lists the risky settings among workflows, most severe first, then
 // by name, so the output is stable and the worst problem is read first.
+// Each message names its evidence, so a reviewer need not look it up.
 func Review(workflows []Workflow) []Finding {
 	var out []Finding
-	add := func(w Workflow, s Severity, msg string) {
-		out = append(out, Finding{Workflow: w.Name, Severity: s, Message: msg})
+	add := func(w Workflow, r Rule, s Severity, msg string) {
+		out = append(out, Finding{Rule: r, Workflow: w.Name, Severity: s, Message: msg})
 	}
 	for _, w := range workflows {
 		switch exp := ExposureOf(w); {
 		case exp == ExposureOpen && w.IgnorePrivacyRules:
-			add(w, SeverityHigh, "anyone can run it and it ignores privacy rules: require authentication or stop ignoring privacy rules")
+			add(w, RuleOpenIgnoresPrivacy, SeverityHigh, "anyone can run it (public, None required) and it ignores privacy rules: require authentication or stop ignoring privacy rules")
 		case exp == ExposureOpen:
-			add(w, SeverityMedium, "anyone can run it without a token: keep None required only for signup/login flows, otherwise require User and admin")
+			add(w, RuleOpen, SeverityMedium, "anyone can run it without a token (public, None required): keep None required only for signup/login flows, otherwise require User and admin")
 		case exp == ExposureUsers && w.IgnorePrivacyRules:
-			add(w, SeverityLow, "any user token can run it while it ignores privacy rules: make it Admin only or stop ignoring privacy rules")
+			add(w, RuleUsersIgnoresPrivacy, SeverityLow, "any user token can run it (User and admin) while it ignores privacy rules: make it Admin only or stop ignoring privacy rules")
 		}
-		if w.Public && w.Auth != AuthAdmin && hasSharedSecretParameter(w) {
-			add(w, SeverityMedium, "uses a shared-secret parameter; make it Admin only and drop the parameter")
+		if keys := sharedSecretParameters(w); w.Public && w.Auth != AuthAdmin && len(keys) > 0 {
+			add(w, RuleSharedSecretParameter, SeverityMedium, sharedSecretMessage(keys))
 		}
 		if w.AuthMigrated {
-			add(w, SeverityInfo, "auth migrated from the old checkbox — confirm the choice")
+			add(w, RuleMigratedAuth, SeverityInfo, fmt.Sprintf("Authentication %s was derived from the old checkbox: confirm the choice", w.Auth.Label()))
 		}
 	}
 	SortFindings(out)
@@ -110,18 +116,29 @@ func SortFindings(fs []Finding) {
 	})
 }
 
-// hasSharedSecretParameter reports whether a parameter's key looks like a
-// secret, ignoring case and the -/_ spelling ("API-Key", "apiKey").
-func hasSharedSecretParameter(w Workflow) bool {
+// sharedSecretParameters lists the keys of w's parameters that look like a
+// secret, ignoring case and the -/_ spelling ("API-Key", "apiKey"), as
+// written in the workflow.
+func sharedSecretParameters(w Workflow) []string {
+	var keys []string
 	for _, p := range w.Parameters {
 		k := strings.ToLower(strings.NewReplacer("-", "_", " ", "_").Replace(p.Key))
 		for _, s := range sharedSecretKeys {
 			if k == s || k == strings.ReplaceAll(s, "_", "") {
-				return true
+				keys = append(keys, p.Key)
+				break
 			}
 		}
 	}
-	return false
+	return keys
+}
+
+// sharedSecretMessage names the parameters a shared-secret finding is about.
+func sharedSecretMessage(keys []string) string {
+	if len(keys) == 1 {
+		return "uses the shared-secret parameter `" + keys[0] + "`: make it Admin only and drop the parameter"
+	}
+	return "uses the shared-secret parameters `" + strings.Join(keys, "`, `") + "`: make it Admin only and drop the parameters"
 }
 
 // CountExposures tallies workflows by exposure, with every exposure present

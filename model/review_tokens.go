@@ -23,11 +23,11 @@ func ReviewTokens(tokens []TokenGrant, names []string, now time.Time) []Finding 
 			continue
 		}
 		if t.Kind == TokenAdmin && t.ExpiresAt == nil && hasPattern(t.Scope.Workflows, "*") {
-			out = append(out, Finding{Token: t.ID, Severity: SeverityLow,
+			out = append(out, Finding{Rule: RuleAdminTokenUnscoped, Token: t.ID, Severity: SeverityLow,
 				Message: fmt.Sprintf("admin token %q may call every workflow and never expires: scope it or give it an expiry", t.Name)})
 		}
 		if unmatched := t.Scope.UnmatchedWorkflowPatterns(names); len(unmatched) > 0 {
-			out = append(out, Finding{Token: t.ID, Severity: SeverityInfo,
+			out = append(out, Finding{Rule: RuleTokenPatternMatchesNothing, Token: t.ID, Severity: SeverityInfo,
 				Message: fmt.Sprintf("token %q: workflow pattern(s) %s match no workflow: fix a typo or drop them",
 					t.Name, strings.Join(unmatched, ", "))})
 		}

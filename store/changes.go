@@ -20,6 +20,9 @@ const (
 	SubjectToken    SubjectKind = "token"
 	SubjectLink     SubjectKind = "link"
 	SubjectPrefix   SubjectKind = "files-prefix"
+	// SubjectWaiver is a review waiver given or taken back; its id is
+	// "RULE/workflow/ID" or "RULE/token/TOKEN_ID" (see waiverSubject).
+	SubjectWaiver SubjectKind = "waiver"
 )
 
 // Change is one entry of the change trail: which field of which subject
@@ -42,22 +45,28 @@ type Change struct {
 	New      string
 	Source   Source
 	Detail   string
-	// Actor is who made the change (see WithActor); empty when unknown,
-	// as for every change made before actors were recorded.
+	// Actor is who made the change as they named themselves (see
+	// WithActor); empty when unknown, as for every change made before
+	// actors were recorded.
 	Actor string
+	// OSUser is the operating-system account the change was made under
+	// (see WithOSUser): unlike Actor it is not self-asserted.
+	OSUser string
 	// Generation is the database generation right after the write; 0 for
 	// changes made before generations were recorded.
 	Generation int64
 }
 
-const changeColumns = `id, at, subject_kind, subject_id, workflow, field, old_value, new_value, source, detail, actor, generation`
+const changeColumns = `id, at, subject_kind, subject_id, workflow, field, old_value, new_value, source, detail, actor, os_user, generation`
 
 // History returns the change trail of one workflow (ignoring case), or of
-// all workflows when name is empty, newest first. For an existing workflow
-// that includes what happened under its earlier names; for a deleted one,
-// what was recorded under that name.
+// all workflows, deleted ones included, when name is empty, newest first:
+// its settings and the waivers of its review findings. For an existing
+// workflow that includes what happened under its earlier names; for a
+// deleted one, what was recorded under that name.
 func (s *Store) History(ctx context.Context, name string) ([]Change, error) {
-	query := `SELECT ` + changeColumns + ` FROM changes WHERE subject_kind = 'workflow'`
+	query := `SELECT ` + changeColumns + ` FROM changes
+		WHERE (subject_kind = 'workflow' OR (subject_kind = 'waiver' AND workflow != ''))`
 	var args []any
 	if name != "" {
 		query += ` AND (workflow_id = coalesce((SELECT id FROM workflows WHERE name = ?), -1)
@@ -97,7 +106,7 @@ func (s *Store) listChanges(ctx context.Context, query string, args ...any) ([]C
 		var c Change
 		var at string
 		if err := rows.Scan(&c.ID, &at, &c.SubjectKind, &c.SubjectID, &c.Workflow, &c.Field, &c.Old, &c.New,
-			&c.Source, &c.Detail, &c.Actor, &c.Generation); err != nil {
+			&c.Source, &c.Detail, &c.Actor, &c.OSUser, &c.Generation); err != nil {
 			return nil, fmt.Errorf("%s: read history: %w", s.path, err)
 		}
 		if c.At, err = parseTime(at); err != nil {
@@ -137,8 +146,8 @@ func (t *Tx) recordSubject(ctx context.Context, at time.Time, sub subject, chang
 	}
 	for _, c := range changes {
 		_, err := t.tx.ExecContext(ctx, `INSERT INTO changes (at, subject_kind, subject_id, workflow_id, workflow,
-			field, old_value, new_value, source, detail, actor, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			formatTime(at), sub.kind, sub.id, sub.workflowID, sub.workflow, c.Field, c.Old, c.New, t.source, t.Detail, t.actor, gen)
+			field, old_value, new_value, source, detail, actor, os_user, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			formatTime(at), sub.kind, sub.id, sub.workflowID, sub.workflow, c.Field, c.Old, c.New, t.source, t.Detail, t.actor, t.osUser, gen)
 		if err != nil {
 			return fmt.Errorf("record change to %s %s: %w", sub.kind, sub.id, err)
 		}

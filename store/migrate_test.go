@@ -139,3 +139,29 @@ func TestMigrationFromVersion1KeepsEveryRowAndGivesTokensTheDefaultScope(t *test
 	_, err = s.SetTokenScope(ctx, "tok_user", model.Scope{Workflows: []string{"send-*"}})
 	require.NoError(t, err)
 }
+
+func TestMigrationToWaiversKeepsTheTrailAndTakesTheActorAsTheOSUser(t *testing.T) {
+	path := createAtVersion(t, 2, `
+INSERT INTO workflows (id, name, public, auth, created_at, updated_at) VALUES
+	(1, 'signup', 1, 'none', '2024-01-01T00:00:00.000000000Z', '2024-01-01T00:00:00.000000000Z');
+INSERT INTO changes (id, at, workflow_id, workflow, field, new_value, source, subject_kind, subject_id, actor, generation) VALUES
+	(1, '2024-01-01T00:00:00.000000000Z', 1, 'signup', 'workflow', 'created', 'cli', 'workflow', '1', 'carol', 1),
+	(2, '2024-01-02T00:00:00.000000000Z', 0, '', 'token', 'created', 'editor', 'token', 'tok_a', '', 2);`)
+	s, err := Open(path)
+	require.NoError(t, err)
+	defer s.Close()
+	all, err := s.HistoryOf(ctx, "", "")
+	require.NoError(t, err)
+	require.Len(t, all, 2)
+	assert.Equal(t, Change{ID: 2, At: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC), SubjectKind: SubjectToken, SubjectID: "tok_a",
+		Field: "token", New: "created", Source: SourceEditor, Generation: 2}, all[0])
+	assert.Equal(t, "carol", all[1].Actor)
+	assert.Equal(t, "carol", all[1].OSUser, "until now the actor was the OS user")
+	_, err = s.Waive(WithActor(ctx, "dana"), model.Waiver{Rule: model.RuleOpen, Workflow: "signup", Reason: "signup flow"})
+	require.NoError(t, err, "the trail takes waivers")
+	hist, err := s.History(ctx, "signup")
+	require.NoError(t, err)
+	require.Len(t, hist, 2)
+	assert.Equal(t, SubjectWaiver, hist[0].SubjectKind)
+	assert.Greater(t, hist[0].ID, int64(2), "ids go on from the old trail")
+}

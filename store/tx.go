@@ -26,8 +26,10 @@ const (
 type Tx struct {
 	tx     *sql.Tx
 	source Source
-	// actor is who made the changes (WithActor), "" when unknown.
-	actor string
+	// actor is who made the changes (WithActor), "" when unknown; osUser
+	// the operating-system account they ran under (WithOSUser).
+	actor  string
+	osUser string
 	// Detail is written into the change rows made after it is set, such as
 	// the file an import read a workflow from.
 	Detail string
@@ -35,15 +37,18 @@ type Tx struct {
 
 // InTx runs fn in one write transaction and commits it only if fn returns
 // nil, so a failure anywhere leaves the database as it was. The changes are
-// recorded as made by the actor of ctx (WithActor) through src.
+// recorded as made by the actor of ctx (WithActor, WithOSUser) through src.
 func (s *Store) InTx(ctx context.Context, src Source, fn func(tx *Tx) error) error {
 	switch src {
 	case SourceCLI, SourceEditor, SourceImport:
 	default:
 		return fmt.Errorf("invalid change source %q", src)
 	}
-	actor := actorFrom(ctx)
+	actor, osUser := actorFrom(ctx), osUserFrom(ctx)
 	if err := validateLabel("actor", actor, maxActorLength); err != nil {
+		return err
+	}
+	if err := validateLabel("operating-system user", osUser, maxActorLength); err != nil {
 		return err
 	}
 	if err := s.writable(); err != nil {
@@ -57,7 +62,7 @@ func (s *Store) InTx(ctx context.Context, src Source, fn func(tx *Tx) error) err
 		return fmt.Errorf("%s: begin write: %w", s.path, err)
 	}
 	defer sqlTx.Rollback()
-	if err := fn(&Tx{tx: sqlTx, source: src, actor: actor}); err != nil {
+	if err := fn(&Tx{tx: sqlTx, source: src, actor: actor, osUser: osUser}); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {

@@ -5,27 +5,36 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"flowgate/store"
 )
 
 // historyPage is the change trail of the selected workflow, newest first,
-// following it across renames: who changed which setting, from what to what,
-// and through which part of flowgate.
+// following it across renames, or of all workflows (deleted ones included)
+// after `a`: who changed which setting, from what to what, and through
+// which part of flowgate.
 type historyPage struct {
 	gridPage
 	name    string
 	changes []store.Change
+	// all shows every workflow's changes instead of the selected one's.
+	all bool
+	// allKey toggles all; it is the page's own key, always on while the
+	// page is shown, so it lives here rather than in the shared KeyMap.
+	allKey key.Binding
 }
 
 func newHistoryPage(c *common) page {
 	p := &historyPage{gridPage: gridPage{common: c, grid: newGrid(c.st, "No changes recorded.",
 		column{title: "WHEN", width: 19},
+		column{title: "WORKFLOW", width: 18, optional: true},
 		column{title: "FIELD", width: 20},
 		column{title: "CHANGE"},
+		column{title: "BY", width: 12, optional: true},
 		column{title: "SOURCE", width: 14, optional: true},
-	)}}
+	)}, allKey: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all workflows"))}
 	p.parts = p.titleAndDetail
 	return p
 }
@@ -60,13 +69,22 @@ func (p *historyPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		}
 		p.set(msg.name, msg.changes)
 	case tea.KeyMsg:
+		if key.Matches(msg, p.allKey) {
+			p.all = !p.all
+			p.allKey.SetHelp("a", map[bool]string{true: "selected workflow", false: "all workflows"}[p.all])
+			return p, p.load()
+		}
 		p.handleGridKey(msg)
 	}
 	return p, nil
 }
 
-// load asks for the trail of the selected workflow.
+// load asks for the trail of the selected workflow, or of all of them.
 func (p *historyPage) load() tea.Cmd {
+	if p.all {
+		p.seq++
+		return historyCmd(p.ctx, p.store, p.seq, "")
+	}
 	sel := p.selected()
 	if sel == nil || sel.gone {
 		p.set("", nil)
@@ -91,7 +109,7 @@ func (p *historyPage) set(name string, changes []store.Change) {
 		if c.Detail != "" {
 			src += " " + c.Detail
 		}
-		rows[i] = []string{c.At.Local().Format(timeLayout), c.Field, change, src}
+		rows[i] = []string{c.At.Local().Format(timeLayout), c.Workflow, c.Field, change, changedBy(c), src}
 	}
 	p.grid.setRows(rows)
 }
@@ -103,19 +121,43 @@ const historyDetailRows = 3
 // below it.
 func (p *historyPage) titleAndDetail() (above, below string) {
 	title := "History"
-	if p.name != "" {
+	switch {
+	case p.all:
+		title = "History of all workflows"
+	case p.name != "":
 		title = "History of " + p.name
 	}
 	detail := ""
 	if i := p.grid.selected(); i >= 0 {
-		c := p.changes[i]
-		detail = p.st.Heading.Render(c.Field) + ": " + p.grid.rows[i][2] + p.st.Dim.Render("  ("+p.grid.rows[i][3]+", "+c.Workflow+")")
+		c, row := p.changes[i], p.grid.rows[i]
+		detail = p.st.Heading.Render(c.Field) + ": " + row[3] + p.st.Dim.Render("  ("+row[5]+", "+c.Workflow+", by "+row[4]+")")
 	}
 	return p.st.Heading.Render(title) + "\n",
 		detailBlock(strings.Split(ansiWrap(detail, p.width-detailIndent), "\n"), p.width, historyDetailRows)
 }
 
 func (p *historyPage) syncKeys() { p.enableGridKeys() }
+
+// ShortHelp and FullHelp add the all-workflows toggle to the grid's keys.
+func (p *historyPage) ShortHelp() []key.Binding {
+	return append([]key.Binding{p.allKey}, p.gridPage.ShortHelp()...)
+}
+
+func (p *historyPage) FullHelp() [][]key.Binding {
+	return append([][]key.Binding{{p.allKey}}, p.gridPage.FullHelp()...)
+}
+
+// changedBy is who made a change: the name given, and the operating-system
+// user when it differs, since the name is only what was typed.
+func changedBy(c store.Change) string {
+	switch {
+	case c.Actor == "":
+		return "—"
+	case c.OSUser == "" || c.OSUser == c.Actor:
+		return c.Actor
+	}
+	return c.Actor + " (os: " + c.OSUser + ")"
+}
 
 // formatTime prints an optional time, or dash when absent.
 func formatTime(t *time.Time, dash string) string {

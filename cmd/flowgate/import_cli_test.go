@@ -245,10 +245,10 @@ func TestImportedWorkflowsAreReviewedUntilAuthIsSet(t *testing.T) {
 		return out
 	}
 	assert.Equal(t, []string{
-		"medium stripe-webhook: anyone can run it without a token: keep None required only for signup/login flows, otherwise require User and admin",
-		"medium stripe-webhook: uses a shared-secret parameter; make it Admin only and drop the parameter",
-		"info send-invoice: auth migrated from the old checkbox — confirm the choice",
-		"info stripe-webhook: auth migrated from the old checkbox — confirm the choice",
+		"medium stripe-webhook: anyone can run it without a token (public, None required): keep None required only for signup/login flows, otherwise require User and admin",
+		"medium stripe-webhook: uses the shared-secret parameter `api_key`: make it Admin only and drop the parameter",
+		"info send-invoice: Authentication User and admin was derived from the old checkbox: confirm the choice",
+		"info stripe-webhook: Authentication None required was derived from the old checkbox: confirm the choice",
 	}, findings())
 
 	mustRun(t, db, "set", "send-invoice", "--auth", "user") // the same value, confirmed

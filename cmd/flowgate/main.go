@@ -13,8 +13,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"flowgate/store"
 )
 
 func main() {
@@ -29,7 +27,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(store.WithActor(context.Background(), osActor()))
+	err := root.ExecuteContext(context.Background()) // setActor adds who runs it
 	if err == nil {
 		return 0
 	}
@@ -44,9 +42,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-// osActor is who the change trail says made this run's changes: the OS
-// user running the command. A name the trail cannot hold (too long, with
-// control characters) is left out rather than failing every write.
+// osActor is the operating-system user running the command, as the change
+// trail keeps it (os_user, and by unless --by or $FLOWGATE_USER say
+// otherwise). A name the trail cannot hold (too long, with control
+// characters) is left out rather than failing every write.
 func osActor() string {
 	name := os.Getenv("USER")
 	if u, err := user.Current(); err == nil && u.Username != "" {

@@ -22,14 +22,14 @@ func TestReviewListsTokenFindingsWithATokenKeyAndGatesOnThem(t *testing.T) {
 	}
 	decodeJSON(t, mustRun(t, db, "review", "--json"), &doc)
 	require.Len(t, doc.Findings, 2)
-	assert.Equal(t, map[string]string{"token": toks[0].ID, "severity": "low",
+	assert.Equal(t, map[string]string{"rule": "admin-token-unscoped", "token": toks[0].ID, "severity": "low",
 		"message": `admin token "ci" may call every workflow and never expires: scope it or give it an expiry`}, doc.Findings[0])
-	assert.Equal(t, map[string]string{"token": toks[3].ID, "severity": "info",
+	assert.Equal(t, map[string]string{"rule": "token-pattern-matches-nothing", "token": toks[3].ID, "severity": "info",
 		"message": `token "app": workflow pattern(s) sned-* match no workflow: fix a typo or drop them`}, doc.Findings[1])
 
 	text := mustRun(t, db, "review")
-	assert.Contains(t, text, "LOW   token "+toks[0].ID+"  admin token \"ci\"")
-	assert.Contains(t, text, "INFO  token "+toks[3].ID)
+	assert.Contains(t, text, "LOW   token "+toks[0].ID+"  admin-token-unscoped           admin token \"ci\"")
+	assert.Contains(t, text, "INFO  token "+toks[3].ID+"  token-pattern-matches-nothing  token \"app\"")
 
 	r := runCLI(t, db, "review", "--fail-on", "low")
 	assert.Equal(t, 1, r.Code)

@@ -32,8 +32,12 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		RunE:          runRoot,
+		// PersistentPreRunE runs before every command: it records who is
+		// making the changes (see by.go).
+		PersistentPreRunE: setActor,
 	}
 	root.PersistentFlags().String("db", defaultDBPath(), "settings database (default $FLOWGATE_DB, else ./flowgate.db)")
+	addByFlag(root)
 	root.Flags().Bool("json", false, "print JSON")
 	addDemoFlag(root)
 	root.AddCommand(
