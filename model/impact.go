@@ -167,9 +167,13 @@ func TotalImpact(ims []Impact) string {
 		unknown = append(unknown, im.Unknown...)
 	}
 	var s string
-	if total == 0 {
+	switch {
+	case len(noRecord) > 0 && len(noRecord) == len(ims):
+		return fmt.Sprintf("in total: the impact is unknown: no calls on record for %s (%s)",
+			plural(int64(len(noRecord)), "workflow"), strings.Join(noRecord, ", "))
+	case total == 0:
 		s = "in total: no recorded caller would have been denied"
-	} else {
+	default:
 		s = fmt.Sprintf("in total: would have denied %s to %s of %d: %s", plural(total, "call"),
 			plural(int64(hit), "workflow"), len(ims), callerGroups(denied, true))
 	}

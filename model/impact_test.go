@@ -162,6 +162,7 @@ func TestTotalImpactSumsWorkflowsAndNamesThoseWithoutARecord(t *testing.T) {
 	assert.Equal(t, "in total: would have denied 2,204 calls to 2 workflows of 3: 2,204 from 2 user tokens (mobile-app, zapier); "+
 		"no calls on record for 1 workflow (c): the impact there is unknown", TotalImpact(ims))
 	assert.Equal(t, "in total: no recorded caller would have been denied", TotalImpact(ims[:0]))
+	assert.Equal(t, "in total: the impact is unknown: no calls on record for 1 workflow (c)", TotalImpact(ims[2:]))
 }
 
 func TestThousands(t *testing.T) {
