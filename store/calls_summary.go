@@ -54,3 +54,19 @@ func (s *Store) CallRecordStart(ctx context.Context) (start time.Time, ok bool, 
 	}
 	return time.Unix(minute.Int64, 0).UTC(), true, nil
 }
+
+// Traffic reads the call record of the window ending at now, ready to be
+// replayed through model.Decide with the tokens given (their kind and
+// scope as they are now): what `flowgate set`'s impact preview, `flowgate
+// review`'s tighten-from-traffic rule and the editor's panel read alike.
+func (s *Store) Traffic(ctx context.Context, tokens []model.TokenGrant, window time.Duration, now time.Time) (model.Traffic, error) {
+	tallies, err := s.CallTallies(ctx, now.Add(-window))
+	if err != nil {
+		return model.Traffic{}, err
+	}
+	start, _, err := s.CallRecordStart(ctx)
+	if err != nil {
+		return model.Traffic{}, err
+	}
+	return model.NewTraffic(tallies, tokens, start, window, now), nil
+}

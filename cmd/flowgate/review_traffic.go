@@ -13,20 +13,15 @@ import (
 // workflow and caller, where the record starts, and the tokens that made
 // the calls (their kind and scope as they are now).
 func loadTraffic(ctx context.Context, s *store.Store) (model.Traffic, error) {
-	now := time.Now()
-	tallies, err := s.CallTallies(ctx, now.Add(-model.TrafficWindow))
-	if err != nil {
-		return model.Traffic{}, dbError(err)
-	}
-	start, _, err := s.CallRecordStart(ctx)
-	if err != nil {
-		return model.Traffic{}, dbError(err)
-	}
 	toks, err := s.ListTokens(ctx)
 	if err != nil {
 		return model.Traffic{}, dbError(err)
 	}
-	return model.NewTraffic(tallies, tokenGrants(toks), start, model.TrafficWindow, now), nil
+	traffic, err := s.Traffic(ctx, tokenGrants(toks), model.TrafficWindow, time.Now())
+	if err != nil {
+		return model.Traffic{}, dbError(err)
+	}
+	return traffic, nil
 }
 
 // trafficFindings are the tighten-from-traffic findings for ws: the
