@@ -173,9 +173,12 @@ func TotalImpact(ims []Impact) string {
 			plural(int64(len(noRecord)), "workflow"), strings.Join(noRecord, ", "))
 	case total == 0:
 		s = "in total: no recorded caller would have been denied"
+	case sameKind(denied):
+		s = fmt.Sprintf("in total: would have denied %s to %d of %s %s", plural(total, "call"),
+			hit, plural(int64(len(ims)), "workflow"), callerGroups(denied, false))
 	default:
-		s = fmt.Sprintf("in total: would have denied %s to %s of %d: %s", plural(total, "call"),
-			plural(int64(hit), "workflow"), len(ims), callerGroups(denied, true))
+		s = fmt.Sprintf("in total: would have denied %s to %d of %s: %s", plural(total, "call"),
+			hit, plural(int64(len(ims)), "workflow"), callerGroups(denied, true))
 	}
 	if len(noRecord) > 0 {
 		s += fmt.Sprintf("; no calls on record for %s (%s): the impact there is unknown",

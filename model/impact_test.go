@@ -159,10 +159,15 @@ func TestTotalImpactSumsWorkflowsAndNamesThoseWithoutARecord(t *testing.T) {
 		CallTally{Workflow: "b", TokenID: "tok_zap", Count: 204},
 	)
 	ims := []Impact{ImpactOf(a, withAuth(a, AuthAdmin), tr), ImpactOf(b, withAuth(b, AuthAdmin), tr), ImpactOf(c, withAuth(c, AuthAdmin), tr)}
-	assert.Equal(t, "in total: would have denied 2,204 calls to 2 workflows of 3: 2,204 from 2 user tokens (mobile-app, zapier); "+
+	assert.Equal(t, "in total: would have denied 2,204 calls to 2 of 3 workflows from 2 user tokens (mobile-app, zapier); "+
 		"no calls on record for 1 workflow (c): the impact there is unknown", TotalImpact(ims))
 	assert.Equal(t, "in total: no recorded caller would have been denied", TotalImpact(ims[:0]))
 	assert.Equal(t, "in total: the impact is unknown: no calls on record for 1 workflow (c)", TotalImpact(ims[2:]))
+
+	signup := publicWF("signup", AuthNone)
+	tr = fullTraffic(CallTally{Workflow: "a", TokenID: "tok_mob", Count: 3}, CallTally{Workflow: "signup", Count: 2})
+	assert.Equal(t, "in total: would have denied 5 calls to 2 of 2 workflows: 3 from 1 user token (mobile-app), 2 without a token",
+		TotalImpact([]Impact{ImpactOf(a, withAuth(a, AuthAdmin), tr), ImpactOf(signup, withAuth(signup, AuthAdmin), tr)}))
 }
 
 func TestThousands(t *testing.T) {
