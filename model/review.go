@@ -56,6 +56,9 @@ type Finding struct {
 	// Message names the evidence (the settings, the parameter) and what to
 	// do about it.
 	Message string
+	// Suggest is the Authentication the fix would set, when the rule can
+	// name one (tighten-from-traffic); "" otherwise.
+	Suggest Auth
 }
 
 // Subject is what the finding is about, as listings show it: the workflow's

@@ -62,6 +62,7 @@ var Rules = []RuleInfo{
 	{RuleAdminTokenUnscoped, RuleAboutToken, SeverityLow, "an admin token that may call every workflow and never expires"},
 	{RuleMigratedAuth, RuleAboutWorkflow, SeverityInfo, "Authentication derived from the old checkbox, not yet confirmed"},
 	{RuleTokenPatternMatchesNothing, RuleAboutToken, SeverityInfo, "a token's workflow pattern matches no workflow"},
+	{RuleTightenFromTraffic, RuleAboutWorkflow, SeverityInfo, "every caller on record in the last 30 days holds a stronger credential than the workflow demands"},
 }
 
 // LookupRule finds a rule by its id (exactly: ids are lower case).

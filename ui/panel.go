@@ -44,6 +44,9 @@ type panel struct {
 	// (panel_callers.go); now is the clock tokens expire by.
 	callers callers
 	now     func() time.Time
+	// impact is what the unsaved edits would have done to the recorded
+	// calls (panel_impact.go).
+	impact draftImpact
 	// bulk is set while workflows are marked: then w is their common
 	// settings and an edit applies to all of them (panel_bulk.go).
 	bulk *bulkEdit
@@ -67,9 +70,11 @@ func (p *panel) countCallers() {
 	p.callers.count(&p.w, p.now())
 }
 
-// setGrants takes a fresh read of the tokens.
-func (p *panel) setGrants(grants []model.TokenGrant) {
+// setGrants takes a fresh read of the tokens and of the call record they
+// made.
+func (p *panel) setGrants(grants []model.TokenGrant, traffic *model.Traffic) {
 	p.callers.grants, p.callers.loaded = grants, true
+	p.impact.traffic = traffic
 	p.countCallers()
 }
 
@@ -90,6 +95,7 @@ func (p *panel) show(e *entry) {
 	p.unsaved, p.stale, p.gone = e.draft != nil, e.stale, e.gone
 	p.clampField()
 	p.countCallers()
+	p.impact.update(e)
 }
 
 // visible reports whether f is drawn: Authentication only while public;

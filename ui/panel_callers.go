@@ -24,7 +24,9 @@ import (
 type grantsLoadedMsg struct {
 	seq    int
 	grants []model.TokenGrant
-	err    error
+	// traffic is the call record the grants made (panel_impact.go).
+	traffic *model.Traffic
+	err     error
 }
 
 func (grantsLoadedMsg) owner() pageID { return pageWorkflows }
@@ -32,7 +34,12 @@ func (grantsLoadedMsg) owner() pageID { return pageWorkflows }
 func grantsCmd(ctx context.Context, s *store.Store, seq int) tea.Cmd {
 	return func() tea.Msg {
 		tokens, err := s.ListTokens(ctx)
-		return grantsLoadedMsg{seq: seq, grants: tokenGrants(tokens), err: err}
+		if err != nil {
+			return grantsLoadedMsg{seq: seq, err: err}
+		}
+		grants := tokenGrants(tokens)
+		traffic, err := readTraffic(ctx, s, grants)
+		return grantsLoadedMsg{seq: seq, grants: grants, traffic: traffic, err: err}
 	}
 }
 

@@ -87,6 +87,13 @@ func (p panel) View(focused bool) string {
 
 	add("", st.Heading.Render("If called now"), "  "+previewLine(w, st))
 	add(p.callers.lines(w, st, p.width)...)
+	if p.impact.line != "" {
+		style := st.Dim
+		if p.impact.warn {
+			style = st.Warning
+		}
+		add(wrapIndented(p.impact.line, 2, p.width, style)...)
+	}
 	add("")
 	add(st.Heading.Render("Parameters"))
 	add(parameterLines(w.Parameters, st)...)

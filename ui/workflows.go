@@ -64,7 +64,8 @@ func (p *workflowsPage) Update(msg tea.Msg) (page, tea.Cmd) {
 			p.setStatus(statusError, msg.err.Error())
 			break
 		}
-		p.panel.setGrants(msg.grants)
+		p.panel.setGrants(msg.grants, msg.traffic)
+		p.panel.refreshImpact(p.selected())
 	case pollMsg:
 		// Tokens expire as time passes.
 		p.panel.countCallers()

@@ -58,10 +58,11 @@ type findingJSON struct {
 	Token    string     `json:"token,omitempty"`
 	Severity string     `json:"severity"`
 	Message  string     `json:"message"`
+	Suggest  model.Auth `json:"suggest,omitempty"` // the Authentication the fix sets, if the rule names one
 }
 
 func findingToJSON(f model.Finding) findingJSON {
-	return findingJSON{f.Rule, f.Workflow, f.Token, f.Severity.String(), f.Message}
+	return findingJSON{f.Rule, f.Workflow, f.Token, f.Severity.String(), f.Message, f.Suggest}
 }
 
 // waivedJSON is a waived finding with the waiver that accepts it.
@@ -112,6 +113,11 @@ func loadReview(cmd *cobra.Command, s *store.Store) (reviewData, error) {
 		names[i] = w.Name
 	}
 	findings := append(model.Review(ws), model.ReviewTokens(tokenGrants(toks), names, time.Now())...)
+	traffic, err := trafficFindings(ctx, s, ws)
+	if err != nil {
+		return reviewData{}, err
+	}
+	findings = append(findings, traffic...)
 	model.SortFindings(findings)
 	return reviewData{workflows: ws, findings: findings, waivers: waivers}, nil
 }
