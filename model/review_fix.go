@@ -9,6 +9,7 @@ package model
 //   - users-ignores-privacy: Admin only.
 //   - shared-secret-parameter: Admin only, and the secret parameters go.
 //   - migrated-auth: the Authentication is confirmed as it is.
+//   - tighten-from-traffic: the Authentication the finding suggests.
 func SuggestedFix(f Finding, w Workflow) (fixed Workflow, ok bool) {
 	switch f.Rule {
 	case RuleOpen, RuleOpenIgnoresPrivacy:
@@ -29,6 +30,11 @@ func SuggestedFix(f Finding, w Workflow) (fixed Workflow, ok bool) {
 		}
 		w.Parameters = kept
 	case RuleMigratedAuth:
+	case RuleTightenFromTraffic:
+		if f.Suggest == "" {
+			return w, false
+		}
+		w.Auth = f.Suggest
 	default:
 		return w, false
 	}

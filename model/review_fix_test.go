@@ -31,3 +31,13 @@ func TestEverySuggestedFixClearsItsFindingAndKeepsTheOriginal(t *testing.T) {
 	_, ok := SuggestedFix(Finding{Rule: RuleAdminTokenUnscoped, Token: "tok_1"}, Workflow{})
 	assert.False(t, ok)
 }
+
+func TestTheTightenFromTrafficFixTakesTheSuggestedAuthentication(t *testing.T) {
+	w := wf("sync-a", true, AuthUser, false)
+	fixed, ok := SuggestedFix(Finding{Rule: RuleTightenFromTraffic, Workflow: "sync-a", Suggest: AuthAdmin}, w)
+	require.True(t, ok)
+	assert.Equal(t, AuthAdmin, fixed.Auth)
+	assert.Equal(t, AuthUser, w.Auth, "the original is untouched")
+	_, ok = SuggestedFix(Finding{Rule: RuleTightenFromTraffic, Workflow: "sync-a"}, w)
+	assert.False(t, ok, "no suggestion, no fix")
+}

@@ -20,7 +20,9 @@ flowgate add nightly-cleanup --description "Deletes expired drafts"   # schedule
 	"set": `flowgate set signup --public --auth none
 flowgate set export-customers --auth admin --ignore-privacy-rules=false
 flowgate set old-hook --private               # scheduled-only again; its auth is kept
-flowgate set send-invoice --rename send-invoice-v2`,
+flowgate set send-invoice --rename send-invoice-v2
+flowgate set sync-a get-orders --auth admin           # several at once, in one transaction
+flowgate set --select-exposure users --match 'sync-*' --auth admin --dry-run   # plan and impact, nothing written`,
 	"rm": `flowgate rm old-hook`,
 	"version": `flowgate version
 flowgate --version

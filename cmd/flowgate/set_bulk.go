@@ -64,7 +64,7 @@ func readSetRequest(cmd *cobra.Command, args []string) (setRequest, error) {
 		given = true
 	}
 	if !given {
-		return r, fail(2, "nothing to change: give at least one of --public, --auth, --method, --ignore-privacy-rules, --description, --rename")
+		return r, fail(2, "nothing to change: give at least one of --public, --private, --auth, --method, --ignore-privacy-rules, --description, --rename")
 	}
 	return r, nil
 }
