@@ -21,11 +21,16 @@
 # runs 1 thread and CONNECTIONS connections for DURATION against each
 # server, baseline and flowgate alternating, in two rounds; each server's
 # figure is the BEST of its two runs (the run least disturbed by other load
-# on the machine). Each wrk is killed after DURATION + 20 s at most; the
+# on the machine). Beside req/s it prints the CPU time all the servers
+# (nginx included, wrk not) spent per request, the lowest of the two runs:
+# on a machine shared with other work, that ratio moves less than req/s
+# does. Each wrk is killed after DURATION + 20 s at most; the
 # whole run takes about 12 × DURATION plus start-up.
 #
-# BENCH_PERF=DIR also records a CPU profile (perf, call graphs) of each
-# flowgate server during its first run, into DIR/{auth,nginx,proxy}.perf.data.
+# BENCH_PERF=DIR also records a CPU profile (perf, call graphs) of the Go
+# server of each path (flowgate, or the bare one) during its first run,
+# into DIR/NAME.perf.data, NAME as in the "runs" lines. The profiled run is
+# slower; the other run of the two usually gives the best figure.
 #
 # Usage: scripts/bench-gateway.sh [DURATION] [CONNECTIONS]   (default 5s, 32)
 # Needs root to install wrk, nginx-light and curl when they are missing.
@@ -50,10 +55,15 @@ fg() { "$work/flowgate" --db "$db" "$@"; } # not for servers: $! would be a subs
 fg add send-invoice --public --auth admin >/dev/null
 token=$(fg token create --admin --name bench --quiet)
 
-# Nine distinct free loopback ports.
+# Seven distinct free loopback ports, below the kernel's range of
+# ephemeral ports: the load opens and closes connections by the thousand
+# (as may other work on the machine), and a port chosen in that range can
+# be taken by a client socket before a server binds it.
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)
 ports=()
-while [ "${#ports[@]}" -lt 9 ]; do
-  p=$(free_port)
+while [ "${#ports[@]}" -lt 7 ]; do
+  p=$((10000 + RANDOM % (ephemeral_low - 10000)))
+  (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
   [[ " ${ports[*]} " == *" $p "* ]] || ports+=("$p")
 done
 app_port=${ports[0]} bareauth_port=${ports[1]} fg_port=${ports[2]}
@@ -63,9 +73,11 @@ ngx_fg_port=${ports[5]} ngx_bare_port=${ports[6]}
 "$work/bareauth" "127.0.0.1:$app_port" 2>"$work/app.log" &
 pids+=($!)
 "$work/bareauth" "127.0.0.1:$bareauth_port" 2>"$work/bareauth.log" &
-pids+=($!)
+bareauth_pid=$!
+pids+=($bareauth_pid)
 "$work/bareproxy" "127.0.0.1:$bareproxy_port" "http://127.0.0.1:$app_port" 2>"$work/bareproxy.log" &
-pids+=($!)
+bareproxy_pid=$!
+pids+=($bareproxy_pid)
 "$work/flowgate" --db "$db" serve --listen "127.0.0.1:$fg_port" 2>"$work/flowgate.log" &
 fg_pid=$!
 pids+=($fg_pid)
@@ -162,27 +174,48 @@ load() {
     "${auth[@]}" "${forwarded[@]}" "${url[$1]}"
 }
 
-# rps NAME [PERF_FILE]: wrk's requests per second against NAME, failing on
-# any non-2xx answer or socket error; with PERF_FILE, flowgate (pid in
+# server_ticks: the CPU time (user + system, in clock ticks) used so far by
+# every server started here, nginx workers included. wrk is not counted.
+server_ticks() {
+  local p all=("${pids[@]}")
+  for p in "${pids[@]}"; do all+=($(pgrep -P "$p" || true)); done
+  for p in "${all[@]}"; do cat "/proc/$p/stat" 2>/dev/null || true; done |
+    awk '{t += $14 + $15} END {print t + 0}'
+}
+hz=$(getconf CLK_TCK)
+
+# measure NAME [PERF_FILE]: "REQ_PER_S CPU_US" for one wrk run against NAME:
+# wrk's requests per second, and the servers' CPU microseconds per request
+# (less disturbed than req/s by other load on the machine). Fails on any
+# non-2xx answer or socket error. With PERF_FILE, flowgate (pid in
 # $perf_pid) is profiled meanwhile.
-rps() {
-  local name=$1 out perf=
+measure() {
+  local name=$1 out perf= t0 t1
   if [ -n "${2:-}" ]; then
     perf record -q -g -p "$perf_pid" -o "$2" -- sleep "${duration%s}" 2>/dev/null &
     perf=$!
   fi
+  t0=$(server_ticks)
   out=$(load "$name" "$duration")
+  t1=$(server_ticks)
   [ -n "$perf" ] && wait "$perf"
   if grep -qE "Non-2xx|Socket errors" <<<"$out"; then
     echo "FAIL: errors from $name:" >&2
     echo "$out" >&2
     exit 1
   fi
-  awk '/^Requests\/sec:/ {printf "%.0f\n", $2}' <<<"$out"
+  awk -v ticks=$((t1 - t0)) -v hz="$hz" '
+    / requests in / {n = $1}
+    /^Requests\/sec:/ {r = $2}
+    END {printf "%.0f %.1f\n", r, ticks * 1e6 / hz / n}' <<<"$out"
 }
 
+# The process BENCH_PERF profiles during each server's first run: the Go
+# server of that path (for nginx, the auth server it asks).
+declare -A profile_pid=([bare-auth]=$bareauth_pid [flowgate-auth]=$fg_pid [nginx-bare]=$bareauth_pid
+  [nginx-flowgate]=$fg_pid [bare-proxy]=$bareproxy_pid [flowgate-proxy]=$fgproxy_pid)
 pairs=("auth:bare-auth:flowgate-auth" "nginx:nginx-bare:nginx-flowgate" "proxy:bare-proxy:flowgate-proxy")
-declare -A best runs profiled
+declare -A best runs cpu profiled
 echo "wrk: 1 thread, $connections connections, $duration per run, 2 rounds, $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for name in "${!url[@]}"; do # warm-up: connections, code paths, the proxies' idle pools
   load "$name" 1s >/dev/null
@@ -193,28 +226,33 @@ for round in 1 2; do
     IFS=: read -r kind base flow <<<"$pair"
     for name in "$base" "$flow"; do
       file=
-      if [ -n "$perf_dir" ] && [ "$name" = "$flow" ] && [ -z "${profiled[$kind]:-}" ]; then
-        perf_pid=$fg_pid
-        [ "$kind" = proxy ] && perf_pid=$fgproxy_pid
-        file="$perf_dir/$kind.perf.data" profiled[$kind]=1
+      if [ -n "$perf_dir" ] && [ -z "${profiled[$name]:-}" ]; then
+        perf_pid=${profile_pid[$name]}
+        file="$perf_dir/$name.perf.data" profiled[$name]=1
       fi
-      r=$(rps "$name" "$file")
+      read -r r c <<<"$(measure "$name" "$file")"
       runs[$name]+="${runs[$name]:+, }$r"
       [ "${best[$name]:-0}" -ge "$r" ] || best[$name]=$r
+      awk -v c="$c" -v m="${cpu[$name]:-}" 'BEGIN {exit !(m == "" || c < m)}' && cpu[$name]=$c
     done
   done
 done
 
-printf '%-62s %9s %9s %6s %5s\n' path flowgate baseline ratio goal
+printf '%-48s %8s %8s %5s %4s | %7s %7s %5s\n' path flowgate baseline ratio goal "cpu µs" "cpu µs" ratio
 row() {
-  awk -v l="$1" -v f="${best[$2]}" -v b="${best[$3]}" -v g="$4" -v fr="${runs[$2]}" -v br="${runs[$3]}" 'BEGIN {
-    printf "%-62s %9d %9d %6.2f %5s   (runs: flowgate %s; baseline %s)\n", l, f, b, f / b, g, fr, br
+  awk -v l="$1" -v f="${best[$2]}" -v b="${best[$3]}" -v g="$4" -v fc="${cpu[$2]}" -v bc="${cpu[$3]}" 'BEGIN {
+    printf "%-48s %8d %8d %5.2f %4s | %7.1f %7.1f %5.2f\n", l, f, b, f / b, g, fc, bc, bc / fc
   }'
 }
-row "forward-auth: /_flowgate/auth vs bare net/http handler" flowgate-auth bare-auth 0.90
-row "nginx auth_request: -> /_flowgate/nginx-auth vs -> bare handler" nginx-flowgate nginx-bare 0.95
-row "serve --upstream vs bare httputil.ReverseProxy" flowgate-proxy bare-proxy 0.95
-echo "(req/s, best of 2 runs each; load average now $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "(req/s: best of the 2 runs; cpu: servers' CPU µs per request, lowest of the 2 runs, flowgate then baseline, ratio = baseline/flowgate)"
+row "forward-auth /_flowgate/auth vs bare handler" flowgate-auth bare-auth 0.90
+row "nginx auth_request -> flowgate vs -> bare" nginx-flowgate nginx-bare 0.95
+row "serve --upstream vs bare ReverseProxy" flowgate-proxy bare-proxy 0.95
+echo "runs (req/s):"
+for name in bare-auth flowgate-auth nginx-bare nginx-flowgate bare-proxy flowgate-proxy; do
+  echo "  $name: ${runs[$name]}"
+done
+echo "load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 
 for pid in "$fg_pid" "$fgproxy_pid"; do kill -TERM "$pid"; done
 for pid in "$fg_pid" "$fgproxy_pid"; do wait "$pid" || true; done
