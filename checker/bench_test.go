@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 )
 
@@ -137,4 +138,19 @@ func benchmarkAnswers(b *testing.B, h http.Handler, req *http.Request) {
 			b.Fatal(w.Code)
 		}
 	}
+}
+
+// BenchmarkProxyAnswer is one allowed call through the proxy (Handler with
+// NewProxy) to a loopback upstream answering 2 KiB, without the call log:
+// the decision, the cleaned request, the round trip, the copied answer.
+func BenchmarkProxyAnswer(b *testing.B) {
+	f := newFixture(b)
+	body := make([]byte, 2<<10)
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write(body) }))
+	defer app.Close()
+	u, _ := url.Parse(app.URL)
+	h := f.checker(b, Options{AccessLog: io.Discard}).Handler(NewProxy(ProxyOptions{Upstream: u}))
+	req := httptest.NewRequest("POST", "/api/1.1/wf/public-admin-post?customer=42", nil)
+	req.Header.Set("Authorization", "Bearer "+f.admin)
+	benchmarkAnswers(b, h, req)
 }
