@@ -62,6 +62,7 @@ func NewProxy(opts ProxyOptions) *httputil.ReverseProxy {
 			}
 		},
 		Transport:      decidedOnly{transport},
+		BufferPool:     &proxyBuffers{},
 		ModifyResponse: refuseProtocolSwitch,
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			d := upstreamFailure(err)
