@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"testing"
+	"time"
 )
 
 // BenchmarkDecisionWithToken is the request path of every mode: credential
@@ -153,4 +154,16 @@ func BenchmarkProxyAnswer(b *testing.B) {
 	req := httptest.NewRequest("POST", "/api/1.1/wf/public-admin-post?customer=42", nil)
 	req.Header.Set("Authorization", "Bearer "+f.admin)
 	benchmarkAnswers(b, h, req)
+}
+
+// BenchmarkAccessLine formats and writes one access line (to io.Discard).
+func BenchmarkAccessLine(b *testing.B) {
+	l := &accessLog{out: io.Discard}
+	res := &Result{Workflow: "send-invoice"}
+	res.Allowed, res.Status, res.Credential.TokenID = true, 200, "tok_qqEzCJwKnoIn"
+	now := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		l.write(now, "auth", "POST", res, "127.0.0.1", 1234*time.Microsecond)
+	}
 }
