@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -166,4 +168,27 @@ func BenchmarkAccessLine(b *testing.B) {
 	for b.Loop() {
 		l.write(now, "auth", "POST", res, "127.0.0.1", 1234*time.Microsecond)
 	}
+}
+
+// BenchmarkAccessLineToFile writes access lines from 32 goroutines at once
+// through a LogWriter to a file, as serve does under load: what a request
+// waits for to log its call.
+func BenchmarkAccessLineToFile(b *testing.B) {
+	f, err := os.Create(filepath.Join(b.TempDir(), "access.log"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	lw := NewLogWriter(f, 100*time.Millisecond)
+	defer lw.Close()
+	l := &accessLog{out: lw}
+	res := &Result{Workflow: "send-invoice"}
+	res.Allowed, res.Status, res.Credential.TokenID = true, 200, "tok_qqEzCJwKnoIn"
+	b.ReportAllocs()
+	b.SetParallelism(16)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			l.write(time.Now(), "auth", "POST", res, "127.0.0.1", 1234*time.Microsecond)
+		}
+	})
 }
