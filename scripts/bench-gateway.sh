@@ -32,6 +32,9 @@
 # into DIR/NAME.perf.data, NAME as in the "runs" lines. The profiled run is
 # slower; the other run of the two usually gives the best figure.
 #
+# BENCH_FLOWGATE=BINARY measures that flowgate binary instead of one built
+# from this tree (to compare builds under the same conditions).
+#
 # Usage: scripts/bench-gateway.sh [DURATION] [CONNECTIONS]   (default 5s, 32)
 # Needs root to install wrk, nginx-light and curl when they are missing.
 set -euo pipefail
@@ -50,6 +53,8 @@ fi
 . scripts/lib.sh
 
 go build -o "$work/" ./cmd/flowgate ./scripts/bareauth ./scripts/bareproxy
+# BENCH_FLOWGATE: another flowgate binary to measure (an older build, say).
+[ -n "${BENCH_FLOWGATE:-}" ] && cp "$BENCH_FLOWGATE" "$work/flowgate"
 db="$work/flowgate.db"
 fg() { "$work/flowgate" --db "$db" "$@"; } # not for servers: $! would be a subshell
 fg add send-invoice --public --auth admin >/dev/null
