@@ -53,7 +53,7 @@ func (l *accessLog) write(now time.Time, via, method string, res *Result, remote
 	b = append(b, `,"remote":`...)
 	b = appendJSONString(b, orDash(capped(remote, maxLoggedAddr)))
 	b = append(b, `,"duration_ms":`...)
-	b = strconv.AppendFloat(b, float64(took.Microseconds())/1000, 'f', -1, 64)
+	b = appendMillis(b, took.Microseconds())
 	b = append(b, "}\n"...)
 	l.mu.Lock()
 	l.out.Write(b) // a failed log write must not fail the call
@@ -75,6 +75,29 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
+}
+
+// appendMillis appends us microseconds as milliseconds, the way
+// strconv.AppendFloat(b, float64(us)/1000, 'f', -1, 64) does ("0.012",
+// "1.5", "2") but with integer arithmetic: the float formatting was a tenth
+// of the access line's cost. A negative duration (the clock stepped back)
+// is written as 0.
+func appendMillis(b []byte, us int64) []byte {
+	if us < 0 {
+		us = 0
+	}
+	b = strconv.AppendInt(b, us/1000, 10)
+	frac := us % 1000
+	if frac == 0 {
+		return b
+	}
+	digits := [3]byte{byte('0' + frac/100), byte('0' + frac/10%10), byte('0' + frac%10)}
+	n := 3
+	for digits[n-1] == '0' {
+		n--
+	}
+	b = append(b, '.')
+	return append(b, digits[:n]...)
 }
 
 // orDash is s, or "-" when it is empty.

@@ -94,6 +94,9 @@ type Request struct {
 	RawQuery string
 	// Authorization holds every Authorization header value.
 	Authorization []string
+	// uri is the request URI Path and RawQuery were read from, when there
+	// is one (forward-auth): the query to forward is sliced from it.
+	uri string
 }
 
 // Result is a decision with what the checker learnt on the way.

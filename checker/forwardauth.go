@@ -32,7 +32,7 @@ var gatewayMisconfigured = model.Decision{Status: 503, Code: model.CodeUnavailab
 // headers, or the denial with its real status, challenge and body.
 func (c *Checker) serveForwardAuth(w http.ResponseWriter, r *http.Request) {
 	if rest, ok := strings.CutPrefix(escapedPath(r), AuthPath); ok && rest != "" {
-		req := Request{Method: r.Method, Path: rest, RawQuery: r.URL.RawQuery}
+		req := Request{Method: r.Method, Path: rest, RawQuery: r.URL.RawQuery, uri: r.RequestURI}
 		c.answerGateway(w, r, "auth", &req, nil)
 		return
 	}
@@ -79,8 +79,9 @@ func (c *Checker) answerGateway(w http.ResponseWriter, r *http.Request, via stri
 	c.timeDecision(&res, start)
 	remote := c.clientIP(r, true)
 	if res.Allowed {
-		setIdentityHeaders(w.Header(), &res)
-		setForwardQuery(w.Header(), req)
+		vals := make(headerValues, 4)
+		setIdentityHeaders(w.Header(), &res, &vals)
+		setForwardQuery(w.Header(), req, &vals)
 		if res.ByLink() {
 			setLinkHeaders(w.Header())
 		}
@@ -96,13 +97,28 @@ func (c *Checker) answerGateway(w http.ResponseWriter, r *http.Request, via stri
 // setForwardQuery tells the gateway which query to forward: the original
 // one without the api_token and fg_link parameters, with its leading '?'
 // (empty when nothing remains), so a gateway that can rewrite the URI
-// (nginx, Caddy) never passes a token or a share link upstream.
-func setForwardQuery(h http.Header, req *Request) {
+// (nginx, Caddy) never passes a token or a share link upstream. A query
+// left as it was is sliced from the URI the gateway sent (see
+// withQueryMark), so it costs no allocation.
+func setForwardQuery(h http.Header, req *Request, vals *headerValues) {
 	q := StripQueryCredentials(req.RawQuery)
-	if q != "" {
+	switch {
+	case q == "":
+	case q == req.RawQuery:
+		q = withQueryMark(req.uri, q)
+	default:
 		q = "?" + q
 	}
-	h[HeaderQuery] = []string{q}
+	vals.set(h, HeaderQuery, q)
+}
+
+// withQueryMark is "?" + query: a slice of uri when uri ends with exactly
+// that, as a request URI ends with its query, or else a new string.
+func withQueryMark(uri, query string) string {
+	if n := len(uri) - len(query); n > 0 && uri[n-1] == '?' && uri[n:] == query {
+		return uri[n-1:]
+	}
+	return "?" + query
 }
 
 // originalRequest reads the call a gateway asks about from its method and
@@ -119,7 +135,7 @@ func originalRequest(h http.Header, methodKey, uriKey string) (Request, *model.D
 		return Request{}, nil
 	}
 	path, query, _ := strings.Cut(uri, "?")
-	return Request{Method: method, Path: path, RawQuery: query}, nil
+	return Request{Method: method, Path: path, RawQuery: query, uri: uri}, nil
 }
 
 // checkForwarded decides a forwarded call, with the credentials of the

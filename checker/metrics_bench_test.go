@@ -3,7 +3,6 @@ package checker
 import (
 	"context"
 	"io"
-	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -49,18 +48,6 @@ func benchmarkDecisionAnswer(b *testing.B, reg *prometheus.Registry) {
 	req := httptest.NewRequest("POST", "/api/1.1/wf/public-admin-post", nil)
 	req.Header.Set("Authorization", "Bearer "+f.admin)
 	benchmarkAnswers(b, h, req)
-}
-
-// benchmarkAnswers serves req repeatedly; each must be allowed.
-func benchmarkAnswers(b *testing.B, h http.Handler, req *http.Request) {
-	b.ReportAllocs()
-	for b.Loop() {
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, req)
-		if w.Code != http.StatusOK {
-			b.Fatal(w.Code, w.Body.String())
-		}
-	}
 }
 
 // BenchmarkMetricsCount is what the metrics add to a call besides the

@@ -78,8 +78,9 @@ func forwardRequest(r *http.Request, res *Result, peer string) *http.Request {
 		out.Header = http.Header{}
 	}
 	removeSpoofedHeaders(out.Header)
-	setIdentityHeaders(out.Header, res)
-	setRealIP(out.Header, peer)
+	vals := make(headerValues, 4)
+	setIdentityHeaders(out.Header, res, &vals)
+	setRealIP(out.Header, peer, &vals)
 	if q := StripQueryCredentials(r.URL.RawQuery); q != r.URL.RawQuery {
 		u := *r.URL
 		u.RawQuery = q

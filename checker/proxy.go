@@ -62,6 +62,7 @@ func NewProxy(opts ProxyOptions) *httputil.ReverseProxy {
 			}
 		},
 		Transport:      decidedOnly{transport},
+		BufferPool:     &proxyBuffers{},
 		ModifyResponse: refuseProtocolSwitch,
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			d := upstreamFailure(err)
@@ -166,21 +167,22 @@ func decidedCallOf(ctx context.Context) *decidedCall {
 // Authorization header that carried a flowgate token unless the operator
 // keeps it.
 func (d *decidedCall) setHeaders(h http.Header, keepAuthorization bool) {
-	h[HeaderAuth] = []string{d.auth}
-	h[HeaderUser] = []string{d.user}
-	h[HeaderToken] = []string{d.tokenID}
-	setRealIP(h, d.peer)
+	vals := make(headerValues, 4)
+	vals.set(h, HeaderAuth, d.auth)
+	vals.set(h, HeaderUser, d.user)
+	vals.set(h, HeaderToken, d.tokenID)
+	setRealIP(h, d.peer, &vals)
 	if d.bearer && !keepAuthorization {
 		delete(h, "Authorization")
 	}
 }
 
 // setRealIP replaces any X-Real-IP with the connection's IP (none when it
-// is unknown).
-func setRealIP(h http.Header, peer string) {
+// is unknown), from vals (see headerValues).
+func setRealIP(h http.Header, peer string, vals *headerValues) {
 	if peer == noValue {
 		delete(h, "X-Real-Ip")
 		return
 	}
-	h["X-Real-Ip"] = []string{peer}
+	vals.set(h, "X-Real-Ip", peer)
 }

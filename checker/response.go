@@ -175,13 +175,14 @@ func setLinkHeaders(h http.Header) {
 	}
 }
 
-// setIdentityHeaders writes the caller's identity for the upstream. All
-// three are always set (empty when they do not apply), so a gateway that
-// copies them over the client's request replaces any spoofed value.
-func setIdentityHeaders(h http.Header, res *Result) {
-	h[HeaderAuth] = []string{res.Auth()}
-	h[HeaderUser] = []string{res.Credential.UserID}
-	h[HeaderToken] = []string{res.Credential.TokenID}
+// setIdentityHeaders writes the caller's identity for the upstream, from
+// vals (see headerValues). All three are always set (empty when they do not
+// apply), so a gateway that copies them over the client's request replaces
+// any spoofed value.
+func setIdentityHeaders(h http.Header, res *Result, vals *headerValues) {
+	vals.set(h, HeaderAuth, res.Auth())
+	vals.set(h, HeaderUser, res.Credential.UserID)
+	vals.set(h, HeaderToken, res.Credential.TokenID)
 }
 
 // allowJSON describes an allowed call when there is no upstream to forward
