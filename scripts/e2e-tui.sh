@@ -112,10 +112,12 @@ fi
 
 quit_editor
 
-# Exactly public and auth changed (with the version and update time).
+# Exactly public and auth changed (with the exposure they give, the version
+# and update time).
 beta_after=$(fg show beta --json)
 expected=$(printf '%s\n' "$beta_before" | sed -e 's/"public": false/"public": true/' \
-  -e 's/"auth": "user"/"auth": "admin"/' -e 's/"version": 1/"version": 2/' | grep -v '"updated_at"')
+  -e 's/"auth": "user"/"auth": "admin"/' -e 's/"exposure": "scheduled"/"exposure": "admins"/' \
+  -e 's/"version": 1/"version": 2/' | grep -v '"updated_at"')
 actual=$(printf '%s\n' "$beta_after" | grep -v '"updated_at"')
 if [ "$expected" != "$actual" ]; then
   diff <(echo "$expected") <(echo "$actual") >&2 || true
@@ -163,7 +165,7 @@ quit_editor
 
 for name in hook-a hook-b hook-c; do
   expected=$(printf '%s\n' "${before[$name]}" | sed -e 's/"auth": "user"/"auth": "admin"/' \
-    -e 's/"version": 1/"version": 2/' | grep -v '"updated_at"')
+    -e 's/"exposure": "users"/"exposure": "admins"/' -e 's/"version": 1/"version": 2/' | grep -v '"updated_at"')
   actual=$(fg show "$name" --json | grep -v '"updated_at"')
   if [ "$expected" != "$actual" ]; then
     diff <(echo "$expected") <(echo "$actual") >&2 || true
