@@ -49,7 +49,7 @@ func TestEveryChangeRecordsWhoMadeItAndTheOSUser(t *testing.T) {
 	assert.Equal(t, osUser, raw[0]["os_user"])
 
 	text := mustRun(t, db, "history")
-	assert.Regexp(t, `(?m)^TIME +WORKFLOW +FIELD +CHANGE +SOURCE +BY$`, text)
+	assert.Regexp(t, `(?m)^TIME +SUBJECT +FIELD +CHANGE +SOURCE +BY$`, text)
 	assert.Regexp(t, `(?m)refund +method +POST → GET +cli +carol \(os: `+osUser+`\)$`, text)
 	assert.Regexp(t, `(?m)old-hook +workflow +.* → deleted +cli +`+osUser+`$`, text)
 }
