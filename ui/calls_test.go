@@ -32,7 +32,9 @@ func callsApp(t *testing.T, s *store.Store) (ciDeploy, mobileApp string) {
 	require.NoError(t, err)
 	_, mobile, err := s.CreateToken(ctx, store.NewToken{Kind: model.TokenUser, Name: "mobile-app", UserID: "u_1042"})
 	require.NoError(t, err)
-	at := func(min, sec int) time.Time { return callsMinute.Add(time.Duration(min)*time.Minute + time.Duration(sec)*time.Second) }
+	at := func(min, sec int) time.Time {
+		return callsMinute.Add(time.Duration(min)*time.Minute + time.Duration(sec)*time.Second)
+	}
 	var calls []store.Call
 	for sec := 5; sec <= 45; sec += 20 {
 		calls = append(calls, store.Call{At: at(0, sec), Workflow: "send-invoice", TokenID: ci.ID, Via: "proxy", Status: 200, RemoteAddr: "10.0.0.7"})
@@ -179,4 +181,38 @@ func TestAWideCallsPageShowsTheWholeTokenAndTheLastRemote(t *testing.T) {
 	d.send(teaSize(140, 30))
 	assert.Contains(t, d.view(), "LAST REMOTE")
 	assert.Regexp(t, `send-invoice +ci-deploy \(`+ci+`\) +200 +3 +proxy +10\.0\.0\.7`, d.view())
+}
+
+// A poll that brings a newer minute leaves the cursor on the count it was
+// on, so enter still opens the workflow the user chose.
+func TestANewerMinuteLeavesTheCursorOnTheSameCount(t *testing.T) {
+	s := openStore(t)
+	callsApp(t, s)
+	d := newDriver(t, s).keys("5", "g")
+	require.NoError(t, s.RecordCalls(context.Background(), []store.Call{
+		{At: callsMinute.Add(5 * time.Minute), Workflow: "update-profile", Via: "proxy", Status: 401, Code: model.CodeMissingToken},
+	}))
+	for range callsRefreshPolls {
+		d.send(pollMsg{})
+	}
+	require.Len(t, callRows(d), 6, "the newer minute was read")
+	assert.Equal(t, "update-profile", callRows(d)[0][0])
+	d.keys("enter")
+	assert.Equal(t, "login", d.workflows().panel.w.Name)
+}
+
+// Workflow names recorded before names were checked are whatever a caller
+// sent: no escape sequence or bidi override in them reaches the terminal.
+func TestRecordedTextCannotRewriteTheScreen(t *testing.T) {
+	s := openStore(t)
+	goldenApp(t, s)
+	require.NoError(t, s.RecordCalls(context.Background(), []store.Call{
+		{At: callsMinute, Workflow: "\x1b[2J\x1b]0;pwned\x07evil\u202eftp", Via: "proxy", Status: 404, Code: "not_found", RemoteAddr: "\x1b[31m1.2.3.4"},
+	}))
+	d := newDriver(t, s).keys("5")
+	raw := d.m.View()
+	for _, bad := range []string{"\x1b[2J", "\x1b]0;", "\x07", "\u202e", "\x1b[31m1"} {
+		assert.NotContains(t, raw, bad)
+	}
+	assert.Contains(t, d.view(), "\ufffd[2J\ufffd]0;pwned\ufffdevil\ufffdftp")
 }
