@@ -23,9 +23,11 @@ type accessLog struct {
 var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // write appends and writes the access line of one call. It names the token
-// by id only: the secret is never logged. Every field is capped (see
-// maxLoggedWorkflow): a line stays a few hundred bytes whatever the caller
-// sent, and a call that named no workflow shows "-".
+// or share link by id only (token_id or link_id, as calls --json does): the
+// secret is never logged. Every field is capped (see maxLoggedWorkflow): a
+// line stays a few hundred bytes whatever the caller sent. A file call is
+// logged under its protected prefix, as the call log counts it, and a call
+// that named no workflow shows "-".
 func (l *accessLog) write(now time.Time, via, method string, res *Result, remote string, took time.Duration) {
 	bp := linePool.Get().(*[]byte)
 	b := (*bp)[:0]
@@ -36,7 +38,7 @@ func (l *accessLog) write(now time.Time, via, method string, res *Result, remote
 	b = append(b, `,"method":`...)
 	b = appendJSONString(b, capped(method, maxLoggedMethod))
 	b = append(b, `,"workflow":`...)
-	b = appendJSONString(b, orDash(capped(res.Workflow, maxLoggedWorkflow)))
+	b = appendJSONString(b, loggedSubject(res))
 	if res.Allowed {
 		b = append(b, `,"decision":"allow"`...)
 	} else {
@@ -48,8 +50,11 @@ func (l *accessLog) write(now time.Time, via, method string, res *Result, remote
 	b = appendJSONString(b, capped(res.Code, maxLoggedCode))
 	b = append(b, `,"auth":`...)
 	b = appendJSONString(b, res.Auth())
+	tokenID, linkID := loggedCredentialIDs(res)
 	b = append(b, `,"token_id":`...)
-	b = appendJSONString(b, capped(res.Credential.TokenID, maxLoggedTokenID))
+	b = appendJSONString(b, tokenID)
+	b = append(b, `,"link_id":`...)
+	b = appendJSONString(b, linkID)
 	b = append(b, `,"remote":`...)
 	b = appendJSONString(b, orDash(capped(remote, maxLoggedAddr)))
 	b = append(b, `,"duration_ms":`...)

@@ -194,7 +194,7 @@ func TestAccessLineIsValidJSONForAnyMethod(t *testing.T) {
 	assert.Equal(t, map[string]any{
 		"time": "2026-11-29T04:00:00Z", "level": "INFO", "msg": "call", "via": "auth",
 		"method": "PO\"ST\n\ufffd<", "workflow": "send-invoice", "decision": "deny", "status": float64(405),
-		"code": "method_not_allowed", "auth": res.Auth(), "token_id": "", "remote": "127.0.0.1:5000",
+		"code": "method_not_allowed", "auth": res.Auth(), "token_id": "", "link_id": "", "remote": "127.0.0.1:5000",
 		"duration_ms": 1.5,
 	}, line)
 	assert.True(t, strings.HasSuffix(out.String(), "}\n"), "one line")

@@ -191,7 +191,7 @@ func (c *Checker) Check(req *Request) Result {
 		res.File, res.filePrefix = path, prefix
 		res.Decision = model.DecideFile(res.Credential, req.Method, path)
 	} else {
-		res.Decision = model.Decide(nil, res.Credential, req.Method)
+		res.Decision = notWorkflowDecision(model.Decide(nil, res.Credential, req.Method), snap.prefixes, req.Path)
 	}
 	if res.refusedQuery != "" && res.Code == model.CodeInvalidRequest {
 		res.Message = res.refusedQuery

@@ -3,6 +3,7 @@ package checker
 import (
 	"net/url"
 	"strings"
+	"unicode"
 )
 
 // Presence says what credential a request carries, before any lookup.
@@ -173,21 +174,39 @@ const (
 )
 
 // classifyQueryKey sorts a raw query key against param. It decodes the key
-// only when it holds '%' or '+' (an undecodable key is judged as sent), so
+// only when it holds '%' or '+', leniently (see decodeKeyLeniently), so
 // plain keys cost no allocation.
 func classifyQueryKey(key string, param queryParam) queryKey {
 	if key == param.key {
 		return exactKey
 	}
 	if needsUnescape(key) {
-		if k, err := url.QueryUnescape(key); err == nil {
-			key = k
-		}
+		key = decodeKeyLeniently(key)
 	}
 	if lookalike(key, param) {
 		return lookalikeKey
 	}
 	return otherKey
+}
+
+// decodeKeyLeniently decodes '+' and every valid %XX escape of a query key
+// and keeps a '%' that starts no escape as sent, as PHP's urldecode and
+// other lenient parsers do: a strict decoder would give up on the whole key
+// and miss "api_token%00%zz", which such a parser reads as api_token.
+func decodeKeyLeniently(key string) string {
+	b := make([]byte, 0, len(key))
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		switch {
+		case c == '+':
+			c = ' '
+		case c == '%' && i+2 < len(key) && unhex(key[i+1]) >= 0 && unhex(key[i+2]) >= 0:
+			c = byte(unhex(key[i+1])<<4 | unhex(key[i+2]))
+			i += 2
+		}
+		b = append(b, c)
+	}
+	return string(b)
 }
 
 // needsUnescape reports a '%' or '+' in a query key or value: only then
@@ -203,12 +222,13 @@ func needsUnescape(s string) bool {
 }
 
 // lookalike reports a decoded key that common server frameworks read as
-// param: any letter case ("API_TOKEN"; Unicode folds too), PHP's leading
-// spaces and its ' ', '.' or '[' for the '_' ("api.token"), and an array or
-// NUL suffix ("api_token[]", "api_token[0]", "api_token\x00x", which PHP,
-// Rack, qs or C code cut off).
+// param: any letter case ("API_TOKEN"; Unicode folds too), PHP's ' ', '.'
+// or '[' for the '_' ("api.token"), an array or NUL suffix ("api_token[]",
+// "api_token[0]", "api_token\x00x", which PHP, Rack, qs or C code cut off),
+// and padding around the name that a parser trims or mangles (see
+// isKeyPadding: "api_token ", " api_token", "api_token.", "api_token\t").
 func lookalike(k string, param queryParam) bool {
-	k = strings.TrimLeft(k, " ")
+	k = strings.TrimLeftFunc(k, isKeyPadding)
 	n := len(param.head)
 	if len(k) < len(param.key) || !strings.EqualFold(k[:n], param.head) || strings.IndexByte("_ .[", k[n]) < 0 {
 		return false
@@ -217,7 +237,17 @@ func lookalike(k string, param queryParam) bool {
 	if i := strings.IndexAny(rest, "[\x00"); i >= 0 {
 		rest = rest[:i]
 	}
-	return strings.EqualFold(rest, param.tail)
+	return strings.EqualFold(strings.TrimRightFunc(rest, isKeyPadding), param.tail)
+}
+
+// isKeyPadding reports a character around a key name that some parser
+// drops or turns into '_': whitespace and separators (Unicode Z, which
+// strip/trim functions remove; PHP drops leading spaces), control and
+// format characters (NUL, BOM, zero-width), and '.' (which parsers that
+// split keys on dots, or trim them, drop). '_' is not padding:
+// "api_token_" is another name everywhere.
+func isKeyPadding(r rune) bool {
+	return r == '.' || unicode.In(r, unicode.Z, unicode.Cc, unicode.Cf)
 }
 
 // StripQueryCredentials removes every api_token and fg_link parameter, and

@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"encoding/hex"
 	"net/url"
 	"regexp"
 	"strings"
@@ -148,12 +149,30 @@ func FuzzParseBearer(f *testing.F) {
 
 // referenceLookalike is, on a decoded key, what the checker must refuse as
 // a spelling of api_token (or, with referenceLinkLookalike, fg_link): any
-// case, ' ', '.' or '[' for '_', leading spaces, and anything after a '['
-// or a NUL.
+// case, ' ', '.' or '[' for '_', padding on either side (whitespace,
+// control and format characters, '.'), and anything after a '[' or a
+// NUL.
 var (
-	referenceLookalike     = regexp.MustCompile(`(?is)^ *api[_ .\[]token([\[\x00].*)?$`)
-	referenceLinkLookalike = regexp.MustCompile(`(?is)^ *fg[_ .\[]link([\[\x00].*)?$`)
+	referenceLookalike     = regexp.MustCompile(`(?is)^` + keyPadding + `api[_ .\[]token` + keyPadding + `([\[\x00].*)?$`)
+	referenceLinkLookalike = regexp.MustCompile(`(?is)^` + keyPadding + `fg[_ .\[]link` + keyPadding + `([\[\x00].*)?$`)
 )
+
+const keyPadding = `[\p{Z}\p{Cc}\p{Cf}.]*`
+
+// referenceEscape is what a lenient decoder turns into one byte.
+var referenceEscape = regexp.MustCompile(`\+|%[0-9A-Fa-f]{2}`)
+
+// referenceDecodeKey decodes a key the way PHP's urldecode does: '+' and
+// every valid escape; a stray '%' stays.
+func referenceDecodeKey(k string) string {
+	return referenceEscape.ReplaceAllStringFunc(k, func(e string) string {
+		if e == "+" {
+			return " "
+		}
+		b, _ := hex.DecodeString(e[1:])
+		return string(b)
+	})
+}
 
 // referenceParam reads a query the way net/url does, for one secret
 // parameter: the decoded values under the exact key, whether one of them
@@ -170,10 +189,7 @@ func readReference(q, key string, lookalikeKey *regexp.Regexp) (r referenceParam
 			break
 		}
 		k, v, _ := strings.Cut(param, "=")
-		dk, err := url.QueryUnescape(k)
-		if err != nil {
-			dk = k
-		}
+		dk := referenceDecodeKey(k)
 		switch {
 		case k == key:
 		case lookalikeKey.MatchString(dk):
@@ -223,7 +239,10 @@ func FuzzQueryToken(f *testing.F) {
 	for _, s := range []string{"api_token=abc", "a=1&api_token=x&b=2", "api%5Ftoken=x", "api_token=a&api_token=b",
 		"api_token=", "api_token=%zz", "&&api_token=x=y", "api+token=x", "API_TOKEN=x", "api_token[]=x",
 		"api_token%00=x", "api_token%5B%5D=x", "a=1&Api_Token=x", "%20api.token=x", "api_token[=x", "api[token]=x",
-		"fg_link=fgl_x", "a=1&FG_LINK=x", "fg.link=x&api_token=y", "fg_link=a&fg_link=b"} {
+		"fg_link=fgl_x", "a=1&FG_LINK=x", "fg.link=x&api_token=y", "fg_link=a&fg_link=b",
+		"api_token%20=x", "api_token+=x", "api_token.=x", "api_token_=x", "+api_token=x", "api_token%09=x",
+		"api_token%C2%A0=x", "%EF%BB%BFapi_token=x", "api_token%E2%80%8B=x", "api_token%00%zz=x", "api_token%20[]=x",
+		"fg_link%20=x", "fg_link+=x", "fg_link.=x", "fg.link.=x", "api_tokens=x", "api_token%zz=x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, q string) {

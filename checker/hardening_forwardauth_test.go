@@ -68,7 +68,8 @@ func TestForwardAuthRefusesLookalikeTokenParameters(t *testing.T) {
 	f := newFixture(t)
 	srv := httptest.NewServer(f.checker(t, Options{AllowQueryToken: true}).Handler(nil))
 	defer srv.Close()
-	for _, q := range []string{"?API_TOKEN=", "?api_token[]=", "?api_token%00=", "?api%5Ftoken="} {
+	for _, q := range []string{"?API_TOKEN=", "?api_token[]=", "?api_token%00=", "?api%5Ftoken=",
+		"?api_token%20=", "?api_token+=", "?api_token.=", "?fg_link+=", "?fg_link.="} {
 		h := http.Header{"X-Forwarded-Method": {"POST"}, "X-Forwarded-Uri": {"/api/1.1/wf/public-none-post" + q + f.admin}}
 		r := call(t, "GET", srv.URL+AuthPath, h, "")
 		assert.Equal(t, "400 invalid_request", r.outcome, q)

@@ -127,7 +127,9 @@ func TestLookalikeTokenParametersAreRefusedNotForwarded(t *testing.T) {
 	up, hits := echoUpstream(t)
 	srv := proxyWith(t, f.checker(t, Options{AllowQueryToken: true}), up.URL, ProxyOptions{})
 	for _, key := range []string{"API_TOKEN", "Api_Token", "api_token[]", "api_token%5B%5D", "api_token[0]",
-		"api_token%00", "api%5Ftoken", "api%5ftoken", "api.token", "api+token", "%20api_token"} {
+		"api_token%00", "api%5Ftoken", "api%5ftoken", "api.token", "api+token", "%20api_token",
+		"api_token%20", "api_token+", "api_token.", "api.token.", "api_token%09", "api_token%C2%A0", "%EF%BB%BFapi_token",
+		"api_token%E2%80%8B", "api_token%00%zz", "api_token+[]", "FG_LINK", "fg_link%20", "fg_link+", "fg_link."} {
 		for _, wf := range []string{"public-none-post", "public-admin-post"} {
 			r := call(t, "POST", srv.URL+"/api/1.1/wf/"+wf+"?a=1&"+key+"="+f.admin, nil, "")
 			assert.Equal(t, "400 invalid_request", r.outcome, "%s with %s", wf, key)

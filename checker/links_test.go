@@ -107,7 +107,8 @@ func TestALinkOpensExactlyItsFileThroughTheProxy(t *testing.T) {
 	}
 	lines := l.accessLines(t)
 	assert.Equal(t, "link", lines[0]["auth"])
-	assert.Equal(t, f.linkID, lines[0]["token_id"])
+	assert.Equal(t, f.linkID, lines[0]["link_id"], "named as calls --json names it")
+	assert.Empty(t, lines[0]["token_id"])
 }
 
 func TestALinkThroughTheForwardAuthEndpoints(t *testing.T) {

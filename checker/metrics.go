@@ -73,17 +73,15 @@ func newMetrics(reg *prometheus.Registry, c *Checker) *metrics {
 }
 
 // record counts one finished call. Labels are bounded whatever the caller
-// sent: the workflow is a stored name only when the workflow exists in
-// the snapshot (else "-"), the status one of statusLabels, the entry point
+// sent: the workflow label is a stored name only when the workflow exists
+// in the snapshot, the protected prefix of a file call (as the call log
+// counts it, see callSubject), else "-"; the status one of statusLabels, the entry point
 // one of entryPoints.
 func (m *metrics) record(via string, res *Result) {
 	if m == nil {
 		return
 	}
-	workflow := noValue
-	if res.workflowMethod != "" {
-		workflow = res.Workflow // the stored name, from the snapshot
-	}
+	workflow := callSubject(res) // a stored name or prefix, from the snapshot
 	decision := 0
 	if res.Allowed {
 		decision = 1
@@ -206,7 +204,7 @@ type callCounter struct {
 
 func newCallCounter() *callCounter {
 	c := &callCounter{desc: prometheus.NewDesc("flowgate_calls_total",
-		"Calls decided, by workflow (\"-\" for a name that is no workflow, or a file), decision, status sent and entry point.",
+		"Calls decided, by workflow (the protected prefix for a file, \"-\" for a name that is no workflow), decision, status sent and entry point.",
 		[]string{"workflow", "decision", "status", "via"}, nil)}
 	c.byWorkflow.Store(&map[string]*workflowCalls{})
 	return c

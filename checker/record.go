@@ -39,12 +39,34 @@ func (c *Checker) recordCall(via string, res *Result, remote string, at time.Tim
 	if c.calls == nil {
 		return
 	}
-	call := store.Call{At: at, Workflow: callSubject(res), TokenID: res.Credential.TokenID, Via: via,
-		Status: res.Status, Code: res.Code, RemoteAddr: remote}
+	tokenID, linkID := credentialIDs(res)
+	c.calls.Add(store.Call{At: at, Workflow: callSubject(res), TokenID: tokenID, LinkID: linkID, Via: via,
+		Status: res.Status, Code: res.Code, RemoteAddr: remote})
+}
+
+// credentialIDs are the id of res's token, or of its share link: one of
+// them is empty. The call log and the access log keep them apart.
+func credentialIDs(res *Result) (tokenID, linkID string) {
 	if res.Credential.Kind == model.CredentialLink {
-		call.TokenID, call.LinkID = "", res.Credential.TokenID
+		return "", res.Credential.TokenID
 	}
-	c.calls.Add(call)
+	return res.Credential.TokenID, ""
+}
+
+// loggedCredentialIDs are credentialIDs capped for the access log.
+func loggedCredentialIDs(res *Result) (tokenID, linkID string) {
+	tokenID, linkID = credentialIDs(res)
+	return capped(tokenID, maxLoggedTokenID), capped(linkID, maxLoggedTokenID)
+}
+
+// loggedSubject is what the access log names a call by: what the call log
+// counts it under (callSubject) for a workflow or a file, else the name
+// the caller sent, capped, or "-".
+func loggedSubject(res *Result) string {
+	if s := callSubject(res); s != noValue {
+		return s
+	}
+	return orDash(capped(res.Workflow, maxLoggedWorkflow))
 }
 
 // callSubject is what the call log counts a call under: the workflow's

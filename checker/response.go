@@ -3,6 +3,7 @@ package checker
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"sync"
 
 	"flowgate/model"
@@ -203,4 +204,43 @@ func allowJSON(res *Result) []byte {
 	body.Body.User, body.Body.TokenID = res.Credential.UserID, res.Credential.TokenID
 	b, _ := json.Marshal(body)
 	return append(b, '\n')
+}
+
+// Messages of a 404 for a path that is no workflow path, so that the
+// answer does not speak of a workflow the caller never named. Each is a
+// constant, so the bodies cached by Decision stay a handful.
+const (
+	fileNotCanonical = "no such file path: the path is not in canonical form"
+	nothingAtPath    = "no API workflow or protected file at this path"
+)
+
+// notWorkflowDecision words d, the decision for a path that is neither a
+// workflow nor a protected file (model.Decide with no workflow), for what
+// the path is: a spelling of a path under a protected prefix that
+// ParseFilePath refuses ("/fileupload//x", "/fileupload/%2e%2e/x"), or a
+// path flowgate serves nothing at. Only the message of a 404 changes: the
+// status and code stay the model's, and a path that looks like a workflow
+// path keeps the workflow message. It does not allocate.
+func notWorkflowDecision(d model.Decision, prefixes []string, escaped string) model.Decision {
+	if d.Status != http.StatusNotFound || d.NamesWorkflow || mentionsWorkflowPath(escaped) {
+		return d
+	}
+	if _, ok := model.PrefixFor(prefixes, escaped); ok {
+		d.Message = fileNotCanonical
+	} else {
+		d.Message = nothingAtPath
+	}
+	return d
+}
+
+// mentionsWorkflowPath reports "/api/1.1/wf" anywhere in p, in any case:
+// a call meant for a workflow, misspelt.
+func mentionsWorkflowPath(p string) bool {
+	const wf = "/api/1.1/wf"
+	for i := 0; i+len(wf) <= len(p); i++ {
+		if strings.EqualFold(p[i:i+len(wf)], wf) {
+			return true
+		}
+	}
+	return false
 }

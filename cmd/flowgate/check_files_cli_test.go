@@ -22,7 +22,7 @@ func TestCheckDecidesAFileWithATokenOrAShareLink(t *testing.T) {
 	const (
 		allow     = "allow 200\n"
 		invalid   = "deny 401 invalid_token: the token is unknown, expired or revoked\n"
-		notFound  = "deny 404 not_found: no public API workflow with this name\n"
+		notFound  = "deny 404 not_found: no such file path: the path is not in canonical form\n"
 		fileScope = "deny 403 insufficient_scope: this token may not read this file\n"
 	)
 	for _, c := range []struct {

@@ -128,7 +128,8 @@ func runFilesRm(cmd *cobra.Command, args []string) error {
 		return dbError(err)
 	}
 	out := cmd.OutOrStdout()
-	fmt.Fprintf(out, "removed %s: paths under it are no longer checked by flowgate\n", args[0])
+	fmt.Fprintf(out, "removed %s: flowgate no longer treats paths under it as private files\n"+
+		"  they get what any path that is no workflow gets: 404 not_found from serve and its forward-auth endpoints\n", args[0])
 	after, err := s.ListLinks(cmd.Context())
 	if err != nil {
 		return dbError(err)

@@ -15,6 +15,7 @@ func TestFilesAddListRm(t *testing.T) {
 	assert.Equal(t, "protected /fileupload/\n"+
 		"note: every gateway configuration must send /fileupload/ to flowgate too, or it protects nothing behind it: see docs/gateways.md\n", out)
 	mustRun(t, db, "files", "add", "/exports/")
+	admin := newToken(t, db, "--admin", "--name", "ci")
 
 	var list []map[string]any
 	decodeJSON(t, mustRun(t, db, "files", "list", "--json"), &list)
@@ -25,7 +26,12 @@ func TestFilesAddListRm(t *testing.T) {
 	assert.Equal(t, "user uploads", list[1]["description"])
 	assert.Regexp(t, `(?m)^/fileupload/\s+user uploads\s+\d{4}-`, mustRun(t, db, "files", "list"))
 
-	assert.Equal(t, "removed /exports/: paths under it are no longer checked by flowgate\n", mustRun(t, db, "files", "rm", "/exports/"))
+	assert.Equal(t, "deny 403 insufficient_scope: this token may not read this file\n", runCLI(t, db, "check", "/exports/a.csv", "--token", admin).Stdout)
+	assert.Equal(t, "removed /exports/: flowgate no longer treats paths under it as private files\n"+
+		"  they get what any path that is no workflow gets: 404 not_found from serve and its forward-auth endpoints\n",
+		mustRun(t, db, "files", "rm", "/exports/"))
+	assert.Equal(t, "deny 404 not_found: no API workflow or protected file at this path\n",
+		runCLI(t, db, "check", "/exports/a.csv", "--token", admin).Stdout, "what the message says: any other path's 404")
 	decodeJSON(t, mustRun(t, db, "files", "list", "--json"), &list)
 	require.Len(t, list, 1)
 
