@@ -108,6 +108,8 @@ func TestReviewJSONAndGate(t *testing.T) {
 	mustRun(t, db, "set", "export-all", "--auth", "admin")
 	assert.Equal(t, 0, runCLI(t, db, "review", "--fail-on", "high").Code)
 	assert.Equal(t, 1, runCLI(t, db, "review", "--fail-on", "low").Code)
+	assert.Equal(t, 1, runCLI(t, db, "review", "--fail-on", "info").Code, "info is accepted, as help says")
+	assert.Contains(t, mustRun(t, db, "review", "--help"), "at or above this severity exists: high, medium, low or info\n")
 }
 
 func TestDecide(t *testing.T) {
@@ -153,7 +155,7 @@ func TestBadInputIsOneLineExit2AndWritesNothing(t *testing.T) {
 		{[]string{"rm", "missing"}, `no workflow named "missing"`},
 		{[]string{"decide", "missing"}, `no workflow named "missing"`},
 		{[]string{"decide", "charge", "--as", "root"}, `--as: invalid credential "root"`},
-		{[]string{"review", "--fail-on", "critical"}, `--fail-on: invalid severity "critical"`},
+		{[]string{"review", "--fail-on", "critical"}, `--fail-on: invalid severity "critical": use high, medium, low or info` + "\n"},
 		{[]string{"list", "--bogus"}, "unknown flag: --bogus"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"show"}, "expected one workflow name"},
