@@ -40,7 +40,7 @@ func ParseSeverity(s string) (Severity, error) {
 			return sev, nil
 		}
 	}
-	return 0, fmt.Errorf("invalid severity %q: use high, medium or low", s)
+	return 0, fmt.Errorf("invalid severity %q: use high, medium, low or info", s)
 }
 
 // Finding is one thing a reviewer should look at, with what to do about it.

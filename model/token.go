@@ -90,11 +90,15 @@ func NewTokenID(random io.Reader) (string, error) {
 	return newPublicID("tok_", random)
 }
 
+// LinkIDPrefix starts every share link id, so a command taking an id can
+// tell a link's from a token's ("tok_").
+const LinkIDPrefix = "lnk_"
+
 // NewLinkID makes a public identifier for a share link ("lnk_" and 12
 // base62 characters): what link list shows, link revoke takes and the call
 // log records, never the secret.
 func NewLinkID(random io.Reader) (string, error) {
-	return newPublicID("lnk_", random)
+	return newPublicID(LinkIDPrefix, random)
 }
 
 // newPublicID makes prefix (4 bytes) and 12 random base62 characters.

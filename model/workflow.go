@@ -65,6 +65,9 @@ func (w Workflow) Validate() error {
 	if !w.Method.Valid() {
 		return fmt.Errorf("workflow %s: invalid method %q: use POST or GET", w.Name, w.Method)
 	}
+	if err := ValidateText("description", w.Description); err != nil {
+		return fmt.Errorf("workflow %s: %w", w.Name, err)
+	}
 	for i, p := range w.Parameters {
 		if p.Key == "" {
 			return fmt.Errorf("workflow %s: parameter %d has no key", w.Name, i+1)

@@ -13,7 +13,8 @@
 #   - `flowgate serve` lines started in the background on a free port (later
 #     lines naming 127.0.0.1:8420 get that port) and stopped at the end;
 #   - an expected exit code read from a "(exit N)" in the line's comment
-#     (default 0): any other exit code fails the run.
+#     (default 0): any other exit code fails the run, and so does a line
+#     printing a "flowgate: warning:".
 # Lines it cannot run here are skipped with a note: `go ...` (the binary is
 # built above), curl to a host other than this machine, and the editor.
 set -euo pipefail
@@ -120,6 +121,12 @@ while IFS= read -r line || [ -n "$line" ]; do
   printf '%s\n' "$out" | sed 's/^/   /'
   if [ "$code" -ne "$want" ]; then
     echo "readme-tour: line $n exited $code, expected $want: $trimmed" >&2
+    exit 1
+  fi
+  # A warning means the tour is out of order (a --files scope before the
+  # prefix it names is protected, say): the line does less than it shows.
+  if grep -q '^flowgate: warning:' <<<"$out"; then
+    echo "readme-tour: line $n warned, so the tour does not do what it shows: $trimmed" >&2
     exit 1
   fi
   ran=$((ran + 1))

@@ -155,9 +155,11 @@ func validateNewToken(nt NewToken) error {
 	case len(nt.UserID) > maxUserIDLength:
 		return fmt.Errorf("invalid user id: %d characters is longer than %d", len(nt.UserID), maxUserIDLength)
 	}
-	for i := 0; i < len(nt.UserID); i++ {
-		if c := nt.UserID[i]; c <= ' ' || c >= 0x7f {
-			return fmt.Errorf("invalid user id %q: character %q at position %d is not allowed (use visible ASCII)", nt.UserID, c, i+1)
+	pos := 0
+	for _, c := range nt.UserID {
+		pos++
+		if c <= ' ' || c >= 0x7f {
+			return fmt.Errorf("invalid user id %q: character %q at position %d is not allowed (use visible ASCII)", nt.UserID, c, pos)
 		}
 	}
 	return nil

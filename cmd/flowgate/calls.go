@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,7 +13,7 @@ import (
 
 func newCallsCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "calls [--workflow NAME] [--token ID] [--since 1h] [--limit N] [--json]",
+		Use:   "calls [--workflow NAME] [--token ID] [--link ID] [--since 1h] [--limit N] [--json]",
 		Short: "Show the call log: per minute, which token called which workflow, how often, and what it got",
 		Long: "Show the call log, newest first. `flowgate serve` counts calls per minute and key: the\n" +
 			"workflow (or protected file prefix; '-' for a name that is no workflow), the token or\n" +
@@ -22,7 +23,8 @@ func newCallsCmd() *cobra.Command {
 		RunE: runCalls,
 	}
 	cmd.Flags().String("workflow", "", "only calls to this workflow (ignoring case) or file prefix")
-	cmd.Flags().String("token", "", "only calls made with this token id")
+	cmd.Flags().String("token", "", "only calls made with this token id (or share link id, lnk_..., as the TOKEN column shows it)")
+	cmd.Flags().String("link", "", "only calls made with this share link id (lnk_...)")
 	cmd.Flags().String("since", "", "only the minutes of this last while, such as 1h or 7d")
 	cmd.Flags().Int("limit", 100, "show at most this many counts, newest first (0: all)")
 	cmd.Flags().Bool("json", false, "print a JSON array")
@@ -84,8 +86,7 @@ func runCalls(cmd *cobra.Command, _ []string) error {
 		return writeJSON(out, list)
 	}
 	if len(calls) == 0 {
-		fmt.Fprintln(out, "No calls logged (yet): `flowgate serve` counts every call it decides.")
-		return nil
+		return sayNoCalls(cmd, s, f)
 	}
 	tw := newTable(out)
 	fmt.Fprintln(tw, "MINUTE\tWORKFLOW\tTOKEN\tNAME\tVIA\tSTATUS\tCODE\tCOUNT\tLAST FROM")
@@ -105,12 +106,27 @@ func readCallFilter(cmd *cobra.Command) (store.CallFilter, error) {
 	var f store.CallFilter
 	f.Workflow, _ = cmd.Flags().GetString("workflow")
 	f.TokenID, _ = cmd.Flags().GetString("token")
+	f.LinkID, _ = cmd.Flags().GetString("link")
 	f.Limit, _ = cmd.Flags().GetInt("limit")
 	if f.Limit < 0 {
 		return f, fail(2, "--limit: %d is negative: use 0 for all calls", f.Limit)
 	}
 	if looksLikeSecret(f.TokenID) {
 		return f, fail(2, "--token takes a token id (tok_...), not the secret: see `flowgate token list`")
+	}
+	if looksLikeSecret(f.LinkID) {
+		return f, fail(2, "--link takes a share link id (lnk_...), not the secret: see `flowgate link list`")
+	}
+	if f.LinkID != "" && !strings.HasPrefix(f.LinkID, model.LinkIDPrefix) {
+		return f, fail(2, "--link: %q is no share link id (lnk_...): see `flowgate link list`", f.LinkID)
+	}
+	// The TOKEN column shows a share link's id for calls made with one, so
+	// --token accepts what it shows.
+	if strings.HasPrefix(f.TokenID, model.LinkIDPrefix) {
+		if f.LinkID != "" && f.LinkID != f.TokenID {
+			return f, fail(2, "--token %s and --link %s name two share links: give one", f.TokenID, f.LinkID)
+		}
+		f.LinkID, f.TokenID = f.TokenID, ""
 	}
 	if since, _ := cmd.Flags().GetString("since"); since != "" {
 		d, err := parseAge("--since", since)
@@ -120,6 +136,30 @@ func readCallFilter(cmd *cobra.Command) (store.CallFilter, error) {
 		f.Since = time.Now().Add(-d)
 	}
 	return f, nil
+}
+
+// sayNoCalls explains an empty table: nothing logged at all, or nothing
+// matching the filter f although calls are logged.
+func sayNoCalls(cmd *cobra.Command, s *store.Store, f store.CallFilter) error {
+	out := cmd.OutOrStdout()
+	var filter []string
+	for _, name := range []string{"workflow", "token", "link", "since"} {
+		if v, _ := cmd.Flags().GetString(name); v != "" {
+			filter = append(filter, "--"+name+" "+v)
+		}
+	}
+	if len(filter) > 0 {
+		logged, err := s.ListCalls(cmd.Context(), store.CallFilter{Limit: 1})
+		if err != nil {
+			return dbError(err)
+		}
+		if len(logged) > 0 {
+			fmt.Fprintf(out, "No calls match %s: `flowgate calls` without it lists every call logged.\n", strings.Join(filter, " "))
+			return nil
+		}
+	}
+	fmt.Fprintln(out, "No calls logged (yet): `flowgate serve` counts every call it decides.")
+	return nil
 }
 
 // parseAge reads a positive span of time given to flag: a Go duration (90m,

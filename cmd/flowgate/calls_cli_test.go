@@ -158,3 +158,45 @@ func TestCallsAndRetentionRefuseBadInput(t *testing.T) {
 		assert.Equal(t, 1, strings.Count(r.Stderr, "\n"), "one line: %q", r.Stderr)
 	}
 }
+
+func TestCallsFilterByLinkAndSayWhenNothingMatches(t *testing.T) {
+	db := tempDB(t)
+	mustRun(t, db, "add", "pub", "--public", "--auth", "none")
+	assert.Equal(t, "No calls logged (yet): `flowgate serve` counts every call it decides.\n", mustRun(t, db, "calls", "--workflow", "pub"))
+	now := time.Now().UTC()
+	seedCalls(t, db,
+		store.Call{At: now, Workflow: "/fileupload/", LinkID: "lnk_AAAAAAAAAAAA", Via: "proxy", Status: 200},
+		store.Call{At: now, Workflow: "pub", TokenID: "tok_BBBBBBBBBBBB", Via: "proxy", Status: 200})
+
+	// The TOKEN column shows the link id; --token and --link both take it.
+	assert.Regexp(t, `(?m)^\S+ \S+\s+/fileupload/\s+lnk_AAAAAAAAAAAA\s`, mustRun(t, db, "calls"))
+	for _, args := range [][]string{{"--token", "lnk_AAAAAAAAAAAA"}, {"--link", "lnk_AAAAAAAAAAAA"},
+		{"--token", "lnk_AAAAAAAAAAAA", "--link", "lnk_AAAAAAAAAAAA"}} {
+		list, _ := callCounts(t, db, args...)
+		require.Len(t, list, 1, "%v", args)
+		assert.Equal(t, "lnk_AAAAAAAAAAAA", list[0].LinkID, "%v", args)
+	}
+
+	for want, args := range map[string][]string{
+		"No calls match --workflow nope: `flowgate calls` without it lists every call logged.\n":                         {"--workflow", "nope"},
+		"No calls match --token tok_nope: `flowgate calls` without it lists every call logged.\n":                        {"--token", "tok_nope"},
+		"No calls match --link lnk_nope: `flowgate calls` without it lists every call logged.\n":                         {"--link", "lnk_nope"},
+		"No calls match --workflow pub --token lnk_AAAAAAAAAAAA: `flowgate calls` without it lists every call logged.\n": {"--workflow", "pub", "--token", "lnk_AAAAAAAAAAAA"},
+	} {
+		assert.Equal(t, want, mustRun(t, db, append([]string{"calls"}, args...)...))
+	}
+
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--link", "tok_BBBBBBBBBBBB"}, `--link: "tok_BBBBBBBBBBBB" is no share link id (lnk_...)`},
+		{[]string{"--link", "fgl_secret"}, "--link takes a share link id (lnk_...), not the secret"},
+		{[]string{"--token", "lnk_A", "--link", "lnk_B"}, "--token lnk_A and --link lnk_B name two share links: give one"},
+	} {
+		r := runCLI(t, db, append([]string{"calls"}, c.args...)...)
+		assert.Equal(t, 2, r.Code, "%v", c.args)
+		assert.True(t, strings.HasPrefix(r.Stderr, "flowgate: "+c.want), "%v: %q", c.args, r.Stderr)
+		assert.Equal(t, 1, strings.Count(r.Stderr, "\n"), "one line: %q", r.Stderr)
+	}
+}

@@ -128,5 +128,11 @@ func secretFlag(cmd *cobra.Command, flag string) (string, error) {
 	if err != nil && line == "" {
 		return "", fail(2, "--%s -: nothing on stdin", flag)
 	}
-	return strings.TrimSpace(line), nil
+	secret := strings.TrimSpace(line)
+	if secret == "" {
+		// An empty line is a mistake (an unset variable piped in), not
+		// a credential to decide on.
+		return "", fail(2, "--%s -: the secret on stdin is empty", flag)
+	}
+	return secret, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -58,6 +59,17 @@ func TestCheckRefusesBadInputInOneLine(t *testing.T) {
 		assert.Contains(t, r.Stderr, c.want, "%v", c.args)
 		assert.Equal(t, 1, strings.Count(r.Stderr, "\n"), "one line: %q", r.Stderr)
 		assert.NotContains(t, r.Stderr, admin[4:])
+		assert.Empty(t, r.Stdout)
+	}
+	// An empty line on stdin (an unset variable piped in) is bad input,
+	// not an empty credential to decide on.
+	for _, c := range []struct{ target, flag, stdin string }{
+		{"send-invoice", "--token", "\n"}, {"send-invoice", "--token", "  \r\n"}, {"/fileupload/a.pdf", "--link", "\n"},
+	} {
+		cmd := exec.Command(flowgateBin, "--db", db, "check", c.target, c.flag, "-")
+		r := runCmd(t, cmd, c.stdin)
+		assert.Equal(t, 2, r.Code, "%v", c)
+		assert.Equal(t, "flowgate: "+c.flag+" -: the secret on stdin is empty\n", r.Stderr, "%v", c)
 		assert.Empty(t, r.Stdout)
 	}
 }

@@ -40,7 +40,7 @@ var flagValues = map[string][]string{
 	"method":          {string(model.MethodPOST), string(model.MethodGET)},
 	"as":              {"none", "user", "admin", "malformed", "invalid"},
 	"select-exposure": exposureValues(),
-	"fail-on":         {"high", "medium", "low"},
+	"fail-on":         {"high", "medium", "low", "info"},
 	"on-conflict":     {"fail", "skip", "replace"},
 }
 

@@ -86,15 +86,19 @@ func curlCommand(w model.Workflow, base string) string {
 	return b.String()
 }
 
+// emptyTokenGets says what the printed command gets while $FLOWGATE_TOKEN
+// is unset: it still sends the header, and an empty Bearer is malformed.
+const emptyTokenGets = "unset, an empty Bearer is sent: 400"
+
 // tokenNeeded says which kind of token the Authentication choice asks for.
 func tokenNeeded(a model.Auth) string {
 	switch a {
 	case model.AuthNone:
 		return "anyone may call it: no token needed"
 	case model.AuthAdmin:
-		return "needs an admin token in $FLOWGATE_TOKEN (flowgate token create --admin); a user token gets 403"
+		return "needs an admin token in $FLOWGATE_TOKEN (flowgate token create --admin); a user token gets 403; " + emptyTokenGets
 	default:
-		return "needs a user or admin token in $FLOWGATE_TOKEN (flowgate token create --user ID, or --admin); none gets 401"
+		return "needs a user or admin token in $FLOWGATE_TOKEN (flowgate token create --user ID, or --admin); " + emptyTokenGets
 	}
 }
 

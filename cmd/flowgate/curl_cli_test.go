@@ -69,6 +69,10 @@ func TestCurlOutputRunAgainstServeGetsTheAnswerOfEachAuthentication(t *testing.T
 		{"hostile", user, "200"},
 		{"get-invoice", "fgu_not-a-token", "401"},
 		{"refund", user, "403"},
+		// $FLOWGATE_TOKEN unset: the header is still sent, empty, as the
+		// printed comment and README say.
+		{"get-invoice", "", "400"},
+		{"refund", "", "400"},
 	} {
 		printed := mustRun(t, db, "curl", c.workflow, "--base-url", base)
 		status, body := runPrintedCurl(t, dir, printed, c.token)
@@ -96,12 +100,12 @@ curl -X POST 'http://127.0.0.1:8420/api/1.1/wf/signup?ref=REF' \
 
 	get := mustRun(t, db, "curl", "get-invoice", "--base-url", "https://app.example.com/")
 	assert.Contains(t, get, "curl -X GET 'https://app.example.com/api/1.1/wf/get-invoice?invoice_id=INVOICE_ID&tags=TAGS'")
-	assert.Contains(t, get, "# needs a user or admin token")
+	assert.Contains(t, get, "# needs a user or admin token in $FLOWGATE_TOKEN (flowgate token create --user ID, or --admin); unset, an empty Bearer is sent: 400\n")
 	assert.Contains(t, get, `-H "Authorization: Bearer $FLOWGATE_TOKEN"`)
 	assert.NotContains(t, get, "-d ", "a GET has no body")
 
 	refund := mustRun(t, db, "curl", "refund")
-	assert.Contains(t, refund, "# needs an admin token in $FLOWGATE_TOKEN (flowgate token create --admin)")
+	assert.Contains(t, refund, "# needs an admin token in $FLOWGATE_TOKEN (flowgate token create --admin); a user token gets 403; unset, an empty Bearer is sent: 400\n")
 	assert.Contains(t, refund, `-d '{"paid": false}'`)
 
 	hostile := mustRun(t, db, "curl", "hostile")

@@ -43,7 +43,7 @@ func newFilesAddCmd() *cobra.Command {
 
 func runFilesAdd(cmd *cobra.Command, args []string) error {
 	description, _ := cmd.Flags().GetString("description")
-	s, err := createStore(cmd)
+	s, err := openExistingStore(cmd)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 func TestFilesAddListRm(t *testing.T) {
-	db := tempDB(t)
+	db := emptyDB(t)
 	out := mustRun(t, db, "files", "add", "/fileupload/", "--description", "user uploads")
 	assert.Equal(t, "protected /fileupload/\n"+
 		"note: every gateway configuration must send /fileupload/ to flowgate too, or it protects nothing behind it: see docs/gateways.md\n", out)
@@ -41,7 +41,7 @@ func TestFilesAddListRm(t *testing.T) {
 }
 
 func TestFilesRefuseBadInputWritingNothing(t *testing.T) {
-	db := tempDB(t)
+	db := emptyDB(t)
 	mustRun(t, db, "files", "add", "/fileupload/")
 	for _, c := range []struct {
 		args []string
@@ -80,7 +80,7 @@ func TestFilesRefuseBadInputWritingNothing(t *testing.T) {
 var linkURL = regexp.MustCompile(`^(https?://[^/]+)?(/[^?]*)\?fg_link=(fgl_[0-9A-Za-z]{36})$`)
 
 func TestLinkCreateListRevoke(t *testing.T) {
-	db := tempDB(t)
+	db := emptyDB(t)
 	mustRun(t, db, "files", "add", "/fileupload/")
 	out := mustRun(t, db, "link", "create", "/fileupload/invoices/march report.pdf", "--name", "llm",
 		"--expires", "2h", "--base-url", "https://app.example.com/")
@@ -125,7 +125,7 @@ func TestLinkCreateListRevoke(t *testing.T) {
 }
 
 func TestLinkRefusesBadInputWritingNothing(t *testing.T) {
-	db := tempDB(t)
+	db := emptyDB(t)
 	mustRun(t, db, "files", "add", "/fileupload/")
 	secret := linkURL.FindStringSubmatch(strings.TrimSpace(mustRun(t, db, "link", "create", "/fileupload/a.pdf", "--quiet")))[3]
 	before := mustRun(t, db, "link", "list", "--json")

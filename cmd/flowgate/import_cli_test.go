@@ -303,3 +303,25 @@ func TestImportRefusesWhenTheMappingIsBroken(t *testing.T) {
 	require.Len(t, ws, 1)
 	assert.Equal(t, "existing", ws[0].Name)
 }
+
+func TestImportRefusesControlCharactersInDescriptionsPerItem(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "export.json"), []byte(`{"flowgate_export": 1, "workflows": [
+		{"name": "good", "public": true, "auth": "user", "method": "POST", "description": "fine", "parameters": []},
+		{"name": "bad", "public": true, "auth": "user", "method": "POST", "description": "d\u001b[2Jx", "parameters": []}]}`), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "bubble.json"), []byte(`{"api": {
+		"bXaa": {"type": "APIEvent", "id": "bXaa", "name": "evil\u009b2J", "properties": {"wf_name": "evil", "expose": true}}}}`), 0o600))
+	db := filepath.Join(dir, "flowgate.db")
+	r := runCLIIn(t, dir, db, "import", "export.json", "bubble.json")
+	assert.Equal(t, 2, r.Code)
+	assert.Equal(t, "flowgate: export.json: workflows[1] bad: workflow bad: invalid description: control character U+001B at position 2 is not allowed (use printable text on one line)\n"+
+		"flowgate: bubble.json: APIEvent bXaa: workflow evil: invalid description: control character U+009B at position 5 is not allowed (use printable text on one line)\n"+
+		"flowgate: 2 invalid items; nothing written (fix them, or pass --skip-invalid to import the rest)\n", r.Stderr)
+	assert.NoFileExists(t, db)
+
+	r = runCLIIn(t, dir, db, "import", "--skip-invalid", "export.json", "bubble.json")
+	require.Equal(t, 0, r.Code, r.Stderr)
+	var list []struct{ Name, Description string }
+	decodeJSON(t, mustRun(t, db, "list", "--json"), &list)
+	assert.Equal(t, []struct{ Name, Description string }{{"good", "fine"}}, list)
+}

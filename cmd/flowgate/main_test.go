@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"flowgate/store"
 )
 
 // flowgateBin is the real binary, built once for every CLI test in this
@@ -93,6 +95,17 @@ func mustRun(t *testing.T, db string, args ...string) string {
 // tempDB names a database file in a fresh temporary folder.
 func tempDB(t *testing.T) string {
 	return filepath.Join(t.TempDir(), "flowgate.db")
+}
+
+// emptyDB is tempDB with an empty database created in it, for tests whose
+// first command (such as files add) must find an existing database.
+func emptyDB(t *testing.T) string {
+	t.Helper()
+	db := tempDB(t)
+	s, err := store.Open(db)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	return db
 }
 
 // decodeJSON parses a command's JSON output into v.

@@ -42,7 +42,8 @@ func TestOnlyCreatingCommandsCreateADatabase(t *testing.T) {
 		{"list"}, {"list", "--json"}, {"--json"}, {"history"}, {"review", "--fail-on", "high"}, {"review", "--json"},
 		{"token", "list"}, {"token", "revoke", "tok_x"}, {"calls"}, {"export"}, {"export", "-o", "backup.json"},
 		{"show", "x"}, {"set", "x", "--public"}, {"rm", "x"}, {"decide", "x"}, {"check", "x"},
-		{"serve", "--listen", "127.0.0.1:0"},
+		{"serve", "--listen", "127.0.0.1:0"}, {"files", "add", "/fileupload/"}, {"files", "rm", "/fileupload/"},
+		{"files", "list"},
 	} {
 		for _, r := range []cliResult{
 			runCLIIn(t, dir, "typo.db", args...),

@@ -23,7 +23,7 @@ func newReviewCmd() *cobra.Command {
 		RunE: runReview,
 	}
 	cmd.Flags().Bool("json", false, "print JSON")
-	cmd.Flags().String("fail-on", "", "exit 1 when an open (not waived) finding at or above this severity exists: high, medium or low")
+	cmd.Flags().String("fail-on", "", "exit 1 when an open (not waived) finding at or above this severity exists: high, medium, low or info")
 	cmd.Flags().Bool("waived", false, "list the waivers instead, expired ones included")
 	cmd.AddCommand(newReviewWaiveCmd(), newReviewUnwaiveCmd(), newConfirmMigratedCmd())
 	return cmd

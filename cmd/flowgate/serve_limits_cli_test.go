@@ -253,6 +253,9 @@ func TestServeRefusesBadLimitsAndListenerFlags(t *testing.T) {
 		{[]string{"--max-body", "10XB"}, `invalid argument "10XB" for "--max-body"`},
 		{[]string{"--max-body", "-1"}, `invalid argument "-1" for "--max-body"`},
 		{[]string{"--gateway-listen", "256.0.0.1:x"}, "--gateway-listen:"},
+		{[]string{"--listen", "127.0.0.1:8421", "--gateway-listen", "127.0.0.1:8421"},
+			"flowgate: --gateway-listen: same address as --listen (127.0.0.1:8421): give the gateway listener its own port\n"},
+		{[]string{"--listen", ":8421", "--gateway-listen", "0.0.0.0:8421"}, "--gateway-listen: same address as --listen (:8421)"},
 	} {
 		r := runCLI(t, db, append([]string{"serve", "--listen", "127.0.0.1:0"}, c.args...)...)
 		assert.Equal(t, 2, r.Code, "%v", c.args)

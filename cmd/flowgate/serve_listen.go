@@ -37,7 +37,28 @@ func readListenerFlags(cmd *cobra.Command) (listenerFlags, error) {
 	if (l.certFile == "") != (l.keyFile == "") {
 		return l, fail(2, "--tls-cert and --tls-key go together: give both files or neither")
 	}
+	if l.gateway != "" && sameAddress(l.listen, l.gateway) {
+		return l, fail(2, "--gateway-listen: same address as --listen (%s): give the gateway listener its own port", l.listen)
+	}
 	return l, nil
+}
+
+// sameAddress reports whether a and b name one TCP address, so that the
+// second listener could never bind it: equal strings, or the same port
+// (not 0, which picks a free one) on the same IP once resolved
+// (localhost:80 and 127.0.0.1:80; :80 and 0.0.0.0:80).
+func sameAddress(a, b string) bool {
+	if a == b {
+		_, port, err := net.SplitHostPort(a)
+		return err != nil || port != "0"
+	}
+	ta, errA := net.ResolveTCPAddr("tcp", a)
+	tb, errB := net.ResolveTCPAddr("tcp", b)
+	if errA != nil || errB != nil || ta.Port == 0 || ta.Port != tb.Port {
+		return false
+	}
+	unspecified := func(ip net.IP) bool { return ip == nil || ip.IsUnspecified() }
+	return ta.IP.Equal(tb.IP) || unspecified(ta.IP) && unspecified(tb.IP)
 }
 
 // listener is one address serve answers on and the server behind it.

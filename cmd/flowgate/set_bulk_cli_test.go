@@ -93,10 +93,10 @@ func TestSetSelectorsCombineAndNamesTakeSeveral(t *testing.T) {
 	assert.True(t, strings.HasPrefix(plan, "~ sync-a: auth user → admin\n= sync-b: unchanged\n"), plan)
 	assert.Contains(t, plan, "(1 to change, 1 unchanged)")
 
-	out := mustRun(t, db, "set", "sync-a", "get-orders", "--description", "two\nlines")
+	out := mustRun(t, db, "set", "sync-a", "get-orders", "--description", `says "hi"`)
 	assert.Equal(t, "updated sync-a: users, auth user, POST\nupdated get-orders: users, auth user, POST\n", out)
 	plan = mustRun(t, db, "set", "sync-a", "--description", "", "--dry-run")
-	assert.True(t, strings.HasPrefix(plan, "~ sync-a: description \"two\\nlines\" → \"\"\n"), "free text is quoted: %s", plan)
+	assert.True(t, strings.HasPrefix(plan, `~ sync-a: description "says \"hi\"" → ""`+"\n"), "free text is quoted: %s", plan)
 	assert.Contains(t, plan, "impact: no caller can lose access")
 }
 

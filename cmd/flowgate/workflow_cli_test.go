@@ -108,6 +108,8 @@ func TestReviewJSONAndGate(t *testing.T) {
 	mustRun(t, db, "set", "export-all", "--auth", "admin")
 	assert.Equal(t, 0, runCLI(t, db, "review", "--fail-on", "high").Code)
 	assert.Equal(t, 1, runCLI(t, db, "review", "--fail-on", "low").Code)
+	assert.Equal(t, 1, runCLI(t, db, "review", "--fail-on", "info").Code, "info is accepted, as help says")
+	assert.Contains(t, mustRun(t, db, "review", "--help"), "at or above this severity exists: high, medium, low or info\n")
 }
 
 func TestDecide(t *testing.T) {
@@ -153,10 +155,20 @@ func TestBadInputIsOneLineExit2AndWritesNothing(t *testing.T) {
 		{[]string{"rm", "missing"}, `no workflow named "missing"`},
 		{[]string{"decide", "missing"}, `no workflow named "missing"`},
 		{[]string{"decide", "charge", "--as", "root"}, `--as: invalid credential "root"`},
-		{[]string{"review", "--fail-on", "critical"}, `--fail-on: invalid severity "critical"`},
+		{[]string{"review", "--fail-on", "critical"}, `--fail-on: invalid severity "critical": use high, medium, low or info` + "\n"},
 		{[]string{"list", "--bogus"}, "unknown flag: --bogus"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"show"}, "expected one workflow name"},
+		{[]string{"add", "über"}, `character 'ü' at position 1`},
+		{[]string{"set", "charge", "--rename", "chargé"}, `character 'é' at position 6`},
+		{[]string{"token", "create", "--user", "ü", "--name", "app"}, `invalid user id "ü": character 'ü' at position 1 is not allowed`},
+		{[]string{"token", "create", "--user", "u-ü", "--name", "app"}, `character 'ü' at position 3 is not allowed`},
+		// A description is printed by show and list: no terminal escapes.
+		{[]string{"set", "charge", "--description", "d\x1b[2Jx"},
+			"flowgate: workflow charge: invalid description: control character U+001B at position 2 is not allowed (use printable text on one line)\n"},
+		{[]string{"set", "charge", "--description", "ü\u009b2J"}, "control character U+009B at position 2"},
+		{[]string{"set", "charge", "--description", "del\x7f"}, "control character U+007F at position 4"},
+		{[]string{"add", "x", "--description", "two\nlines"}, "workflow x: invalid description: control character U+000A at position 4"},
 	}
 	for _, c := range cases {
 		r := runCLI(t, db, c.args...)
