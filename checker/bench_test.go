@@ -134,7 +134,7 @@ func benchmarkAnswers(b *testing.B, h http.Handler, req *http.Request) {
 	w := httptest.NewRecorder()
 	b.ReportAllocs()
 	for b.Loop() {
-		clear(w.HeaderMap)
+		clear(w.Header())
 		w.Code, w.Body = 200, nil
 		h.ServeHTTP(w, req)
 		if w.Code != 200 {
