@@ -19,11 +19,9 @@ type historyPage struct {
 	gridPage
 	name    string
 	changes []store.Change
-	// all shows every workflow's changes instead of the selected one's.
+	// all shows every workflow's changes instead of the selected one's
+	// (KeyMap.AllWorkflows toggles it).
 	all bool
-	// allKey toggles all; it is the page's own key, always on while the
-	// page is shown, so it lives here rather than in the shared KeyMap.
-	allKey key.Binding
 }
 
 func newHistoryPage(c *common) page {
@@ -34,7 +32,7 @@ func newHistoryPage(c *common) page {
 		column{title: "CHANGE"},
 		column{title: "BY", width: 12, optional: true},
 		column{title: "SOURCE", width: 14, optional: true},
-	)}, allKey: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all workflows"))}
+	)}}
 	p.parts = p.titleAndDetail
 	return p
 }
@@ -69,9 +67,8 @@ func (p *historyPage) Update(msg tea.Msg) (page, tea.Cmd) {
 		}
 		p.set(msg.name, msg.changes)
 	case tea.KeyMsg:
-		if key.Matches(msg, p.allKey) {
+		if key.Matches(msg, p.keys.AllWorkflows) {
 			p.all = !p.all
-			p.allKey.SetHelp("a", map[bool]string{true: "selected workflow", false: "all workflows"}[p.all])
 			return p, p.load()
 		}
 		p.handleGridKey(msg)
@@ -136,15 +133,19 @@ func (p *historyPage) titleAndDetail() (above, below string) {
 		detailBlock(strings.Split(ansiWrap(detail, p.width-detailIndent), "\n"), p.width, historyDetailRows)
 }
 
-func (p *historyPage) syncKeys() { p.enableGridKeys() }
+func (p *historyPage) syncKeys() {
+	p.enableGridKeys()
+	p.keys.AllWorkflows.SetEnabled(true)
+	p.keys.AllWorkflows.SetHelp("a", map[bool]string{true: "selected workflow", false: "all workflows"}[p.all])
+}
 
 // ShortHelp and FullHelp add the all-workflows toggle to the grid's keys.
 func (p *historyPage) ShortHelp() []key.Binding {
-	return append([]key.Binding{p.allKey}, p.gridPage.ShortHelp()...)
+	return append([]key.Binding{p.keys.AllWorkflows}, p.gridPage.ShortHelp()...)
 }
 
 func (p *historyPage) FullHelp() [][]key.Binding {
-	return append([][]key.Binding{{p.allKey}}, p.gridPage.FullHelp()...)
+	return append([][]key.Binding{{p.keys.AllWorkflows}}, p.gridPage.FullHelp()...)
 }
 
 // changedBy is who made a change: the name given, and the operating-system

@@ -32,6 +32,11 @@ type KeyMap struct {
 	Tabs []key.Binding
 	Back key.Binding
 	Jump key.Binding // review: go to the finding's workflow
+	// Fix drafts the Review finding's suggested fix; Waive waives it.
+	Fix, Waive key.Binding
+	// AllWorkflows switches the History page between the selected
+	// workflow's trail and every workflow's.
+	AllWorkflows key.Binding
 
 	// Callers expands (or folds) the panel's "Callable by" line into the
 	// names of the tokens that can call the workflow; only while some can.
@@ -90,6 +95,10 @@ func DefaultKeyMap() KeyMap {
 		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Jump: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "go to workflow")),
 
+		Fix:          key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "draft the fix")),
+		Waive:        key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "waive")),
+		AllWorkflows: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all workflows")),
+
 		NewToken: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new token")),
 		Revoke:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "revoke")),
 		NewLink:  key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new link")),
@@ -122,6 +131,6 @@ func (k *KeyMap) pageBindings() []*key.Binding {
 		&k.NextField, &k.PrevField, &k.Filter, &k.ClearFilter,
 		&k.Toggle, &k.OpenDropdown, &k.Choose, &k.CloseMenu, &k.EditText, &k.AcceptText, &k.CancelText,
 		&k.New, &k.Rename, &k.Delete, &k.Discard, &k.Mark, &k.UnmarkAll, &k.Back, &k.Jump, &k.NewToken, &k.Revoke,
-		&k.NewLink, &k.Callers,
+		&k.NewLink, &k.Callers, &k.Fix, &k.Waive, &k.AllWorkflows,
 	}
 }

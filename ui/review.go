@@ -19,7 +19,6 @@ import (
 // them all), f drafts the suggested fix, w waives the finding.
 type reviewPage struct {
 	gridPage
-	own reviewKeys
 	// rows are what the grid shows, one each: a finding, the migrated line
 	// (migrated set) or a waived finding (waiver set).
 	rows    []reviewRow
@@ -48,7 +47,7 @@ func newReviewPage(c *common) page {
 		column{title: "SEVERITY", width: 8, style: sev},
 		column{title: "WORKFLOW", width: 24},
 		column{title: "WHAT TO DO"},
-	)}, own: newReviewKeys()}
+	)}}
 	p.parts = p.detailParts
 	return p
 }
@@ -111,9 +110,9 @@ func (p *reviewPage) handleKey(k tea.KeyMsg) tea.Cmd {
 			p.workflow = id
 			p.show(pageWorkflows)
 		}
-	case key.Matches(k, p.own.fix):
+	case key.Matches(k, p.keys.Fix):
 		return p.draftFix(row.Finding)
-	case key.Matches(k, p.own.waive):
+	case key.Matches(k, p.keys.Waive):
 		p.dialog = newReasonPrompt(p.st, p.keys, row.Finding)
 	default:
 		p.handleGridKey(k)
@@ -228,16 +227,16 @@ func (p *reviewPage) syncKeys() {
 	p.keys.Jump.SetEnabled(ok)
 	p.keys.Jump.SetHelp("enter", map[bool]string{true: "confirm all", false: "go to workflow"}[r.migrated != nil])
 	_, fixable := model.SuggestedFix(r.Finding, model.Workflow{})
-	p.own.fix.SetEnabled(ok && r.migrated == nil && r.waiver == nil && fixable)
-	p.own.waive.SetEnabled(ok && r.migrated == nil && r.waiver == nil)
+	p.keys.Fix.SetEnabled(ok && r.migrated == nil && r.waiver == nil && fixable)
+	p.keys.Waive.SetEnabled(ok && r.migrated == nil && r.waiver == nil)
 }
 
 func (p *reviewPage) ShortHelp() []key.Binding {
 	k := p.keys
-	return []key.Binding{k.Jump, p.own.fix, p.own.waive, k.Back, k.Help, k.Quit}
+	return []key.Binding{k.Jump, k.Fix, k.Waive, k.Back, k.Help, k.Quit}
 }
 
 func (p *reviewPage) FullHelp() [][]key.Binding {
 	k := p.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Jump, p.own.fix, p.own.waive}, k.Tabs, {k.Save, k.Back, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Jump, k.Fix, k.Waive}, k.Tabs, {k.Save, k.Back, k.Help, k.Quit}}
 }

@@ -14,20 +14,8 @@ import (
 
 // The Review page acts on its findings: enter goes to the workflow (or, on
 // the migrated line, confirms them all), f drafts the finding's suggested
-// fix, w waives it with a reason. Its two own keys live with the page, as
-// the History page's toggle does, and are switched in syncKeys.
-
-// reviewKeys are the Review page's own keys.
-type reviewKeys struct {
-	fix, waive key.Binding
-}
-
-func newReviewKeys() reviewKeys {
-	return reviewKeys{
-		fix:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "draft the fix")),
-		waive: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "waive")),
-	}
-}
+// fix, w waives it with a reason (KeyMap.Fix and Waive, switched in
+// syncKeys).
 
 // waiversLoadedMsg answers waiversCmd.
 type waiversLoadedMsg struct {
