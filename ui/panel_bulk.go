@@ -60,6 +60,7 @@ func (p *panel) showBulk(es []*entry) {
 	p.has, p.w, p.bulk = len(es) > 0, w, b
 	p.unsaved, p.stale, p.gone = b.unsaved > 0, false, false
 	p.clampField()
+	p.countCallers() // none for marked workflows: drop the single one's
 }
 
 // bulkChange applies to w the settings the user changed in the panel

@@ -131,8 +131,9 @@ func (p *workflowsPage) syncPanel() {
 
 // applyPanel records the panel's copy of the workflow as a draft when it
 // differs from what the workspace holds (for marked workflows: applyBulk).
+// Only then are the callers and the impact computed again (panel.show), not
+// on every key.
 func (p *workflowsPage) applyPanel() tea.Cmd {
-	p.panel.countCallers()
 	if !p.panel.has {
 		return nil
 	}
