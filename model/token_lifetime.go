@@ -7,6 +7,10 @@ import (
 	"time"
 )
 
+// maxLifetimeDays caps every lifetime at about a hundred years, in days or
+// in hours alike.
+const maxLifetimeDays = 100 * 365
+
 // ParseTokenLifetime reads a token lifetime as both the CLI's --expires and
 // the editor's token form accept it: a Go duration (90m, 12h) or a whole
 // number of days (30d), positive and at most a hundred years.
@@ -15,13 +19,13 @@ func ParseTokenLifetime(s string) (time.Duration, error) {
 	var d time.Duration
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
-		if err != nil || n > 100*365 {
+		if err != nil || n > maxLifetimeDays {
 			return 0, bad
 		}
 		d = time.Duration(n) * 24 * time.Hour
 	} else {
 		var err error
-		if d, err = time.ParseDuration(s); err != nil {
+		if d, err = time.ParseDuration(s); err != nil || d > maxLifetimeDays*24*time.Hour {
 			return 0, bad
 		}
 	}

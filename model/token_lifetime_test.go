@@ -14,7 +14,7 @@ func TestParseTokenLifetime(t *testing.T) {
 		require.NoError(t, err, in)
 		assert.Equal(t, want, got, in)
 	}
-	for _, in := range []string{"", "d", "soon", "-5d", "0h", "40000d", "1.5d"} {
+	for _, in := range []string{"", "d", "soon", "-5d", "0h", "40000d", "1000000h", "1.5d"} {
 		_, err := ParseTokenLifetime(in)
 		assert.ErrorContains(t, err, "invalid lifetime", in)
 	}

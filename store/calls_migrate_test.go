@@ -1,7 +1,6 @@
 package store
 
 import (
-	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -39,12 +38,7 @@ func TestMigrationTurnsEveryOldCallIntoACount(t *testing.T) {
 		fmt.Fprintf(&fill, "INSERT INTO calls (at, workflow, token_id, link_id, status, code, remote_addr) VALUES ('%s', '%s', '%s', '%s', %d, '%s', '%s');\n",
 			c.at, c.workflow, c.token, c.link, c.status, c.code, c.remote)
 	}
-	path := createAtVersion(t, 2, fill.String())
-	raw, err := sql.Open("sqlite3", path)
-	require.NoError(t, err)
-	var genBefore int64
-	require.NoError(t, raw.QueryRow(`SELECT generation FROM meta`).Scan(&genBefore))
-	raw.Close()
+	path, genBefore := createAtVersion(t, 2, fill.String())
 
 	s, err := Open(path)
 	require.NoError(t, err)

@@ -66,7 +66,7 @@ func TestAnUnprintableActorIsRefusedAndWritesNothing(t *testing.T) {
 	s, _ := openTemp(t)
 	bad := WithActor(ctx, "eve\x1b[2J")
 	_, err := s.CreateWorkflow(bad, model.NewWorkflow("x"), SourceCLI)
-	assert.ErrorContains(t, err, `invalid actor "eve\x1b[2J": it contains a control character`)
+	assert.ErrorContains(t, err, "invalid actor: control character U+001B at position 4 is not allowed (use printable text on one line)")
 	_, _, err = s.CreateToken(bad, NewToken{Kind: model.TokenAdmin, Name: "ci"})
 	assert.ErrorContains(t, err, "invalid actor")
 	all, err := s.HistoryOf(ctx, "", "")

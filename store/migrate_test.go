@@ -15,9 +15,10 @@ import (
 
 // createAtVersion makes a database file at schema version v, as a flowgate
 // of that version left it, and runs fill on it to add that version's rows.
-func createAtVersion(t *testing.T, v int, fill string) string {
+// It returns the file and its settings generation before any migration.
+func createAtVersion(t *testing.T, v int, fill string) (path string, generation int64) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "old.db")
+	path = filepath.Join(t.TempDir(), "old.db")
 	raw, err := sql.Open("sqlite3", path)
 	require.NoError(t, err)
 	defer raw.Close()
@@ -29,7 +30,8 @@ func createAtVersion(t *testing.T, v int, fill string) string {
 	require.NoError(t, err)
 	_, err = raw.Exec(fill)
 	require.NoError(t, err)
-	return path
+	require.NoError(t, raw.QueryRow(`SELECT generation FROM meta`).Scan(&generation))
+	return path, generation
 }
 
 // version1Rows are rows as flowgate 1 wrote them: two workflows (one of
@@ -54,12 +56,7 @@ INSERT INTO calls (at, workflow, token_id, status, code, remote_addr) VALUES
 `
 
 func TestMigrationFromVersion1KeepsEveryRowAndGivesTokensTheDefaultScope(t *testing.T) {
-	path := createAtVersion(t, 1, version1Rows)
-	raw, err := sql.Open("sqlite3", path)
-	require.NoError(t, err)
-	var genBefore int64
-	require.NoError(t, raw.QueryRow(`SELECT generation FROM meta`).Scan(&genBefore))
-	raw.Close()
+	path, genBefore := createAtVersion(t, 1, version1Rows)
 
 	s, err := Open(path)
 	require.NoError(t, err)
@@ -141,7 +138,7 @@ func TestMigrationFromVersion1KeepsEveryRowAndGivesTokensTheDefaultScope(t *test
 }
 
 func TestMigrationToWaiversKeepsTheTrailAndTakesTheActorAsTheOSUser(t *testing.T) {
-	path := createAtVersion(t, 2, `
+	path, _ := createAtVersion(t, 2, `
 INSERT INTO workflows (id, name, public, auth, created_at, updated_at) VALUES
 	(1, 'signup', 1, 'none', '2024-01-01T00:00:00.000000000Z', '2024-01-01T00:00:00.000000000Z');
 INSERT INTO changes (id, at, workflow_id, workflow, field, new_value, source, subject_kind, subject_id, actor, generation) VALUES

@@ -47,7 +47,7 @@ func TestPrefixesAreValidatedSortedAndInTheSnapshot(t *testing.T) {
 		{"/uploads", "", "it must end with /"},
 		{"/a/../b/", "", ". or .. segment"},
 		{"/api/1.1/wf/", "", "overlaps /api/1.1/wf/"},
-		{"/ok/", "line\nbreak", `invalid description "line\nbreak": it contains a control character`},
+		{"/ok/", "line\nbreak", "invalid description: control character U+000A at position 5 is not allowed (use printable text on one line)"},
 	} {
 		_, err := s.AddPrefix(ctx, c.prefix, c.description)
 		assert.ErrorContains(t, err, c.want)
