@@ -218,22 +218,22 @@ func (c *Checker) filePath(snap *snapshot, escaped string) (path, prefix string,
 
 // readCredential sets res.Credential from the request: a bearer token or
 // api_token parameter (ExtractToken), or a share link in fg_link
-// (ExtractLink), never both.
+// (ExtractLink), never both. The query is read once for both.
 func (c *Checker) readCredential(snap *snapshot, req *Request, res *Result) {
-	token, presence, fromQuery := ExtractToken(req.Authorization, req.RawQuery, c.allowQueryToken)
-	link, linkPresence := ExtractLink(req.RawQuery)
+	qc := readQueryCredentials(req.RawQuery)
+	token, presence, fromQuery := extractToken(req.Authorization, qc, c.allowQueryToken)
 	switch {
-	case linkPresence == Malformed || linkPresence == TokenPresented && presence != NoToken:
+	case qc.linkP == Malformed || qc.linkP == TokenPresented && presence != NoToken:
 		res.Credential.Kind = model.CredentialMalformed
 		res.refusedQuery = linkRefused
 	case presence == Malformed:
 		res.Credential.Kind = model.CredentialMalformed
-		if !c.allowQueryToken && hasQueryToken(req.RawQuery) {
+		if !c.allowQueryToken && qc.tokenP != NoToken {
 			res.refusedQuery = queryTokensOff
 		}
-	case linkPresence == TokenPresented:
+	case qc.linkP == TokenPresented:
 		res.TokenPresented, res.QueryToken = true, true
-		res.Credential = c.verifyLink(snap, link)
+		res.Credential = c.verifyLink(snap, qc.link)
 	case presence == TokenPresented:
 		res.TokenPresented, res.QueryToken = true, fromQuery
 		res.Credential = c.verify(snap, token)
@@ -274,12 +274,6 @@ func (c *Checker) verifyLink(snap *snapshot, link string) model.Credential {
 		return invalid
 	}
 	return model.Credential{Kind: model.CredentialLink, TokenID: e.id, LinkPath: e.path}
-}
-
-// hasQueryToken reports an api_token parameter, however well-formed.
-func hasQueryToken(rawQuery string) bool {
-	_, p := parseQueryToken(rawQuery)
-	return p != NoToken
 }
 
 // Generation is the database generation of the loaded snapshot, or -1

@@ -32,17 +32,21 @@ const (
 // token is never silently forwarded. Without percent-encoding in the query
 // it does not allocate.
 func ExtractToken(authorization []string, rawQuery string, allowQuery bool) (token string, p Presence, fromQuery bool) {
+	return extractToken(authorization, readQueryCredentials(rawQuery), allowQuery)
+}
+
+// extractToken is ExtractToken on a query already read.
+func extractToken(authorization []string, qc queryCredentials, allowQuery bool) (token string, p Presence, fromQuery bool) {
 	headerToken, hp := parseAuthorization(authorization)
-	queryToken, qp := parseQueryToken(rawQuery)
 	switch {
-	case hp == Malformed || qp == Malformed:
+	case hp == Malformed || qc.tokenP == Malformed:
 		return "", Malformed, false
-	case qp == TokenPresented && (!allowQuery || hp == TokenPresented):
+	case qc.tokenP == TokenPresented && (!allowQuery || hp == TokenPresented):
 		return "", Malformed, false
 	case hp == TokenPresented:
 		return headerToken, TokenPresented, false
-	case qp == TokenPresented:
-		return queryToken, TokenPresented, true
+	case qc.tokenP == TokenPresented:
+		return qc.token, TokenPresented, true
 	}
 	return "", NoToken, false
 }
@@ -98,11 +102,6 @@ var b64TokenChar = func() (t [256]bool) {
 	return t
 }()
 
-// parseQueryToken finds the api_token parameter in a raw query.
-func parseQueryToken(rawQuery string) (string, Presence) {
-	return parseQueryParam(rawQuery, apiToken)
-}
-
 // ExtractLink reads a share link from a raw query: exactly one fg_link
 // parameter (its value may be percent-encoded). A second one, an empty or
 // undecodable value, or a lookalike key (FG_LINK, fg.link, fg_link[]...)
@@ -110,7 +109,8 @@ func parseQueryToken(rawQuery string) (string, Presence) {
 // well-formed, live link is for the lookup to say. Without percent-encoding
 // it does not allocate.
 func ExtractLink(rawQuery string) (string, Presence) {
-	return parseQueryParam(rawQuery, fgLink)
+	qc := readQueryCredentials(rawQuery)
+	return qc.link, qc.linkP
 }
 
 // queryParam is a query parameter that carries a secret: its exact key,
@@ -124,44 +124,58 @@ var (
 	fgLink   = queryParam{"fg_link", "fg", "link"}
 )
 
-// parseQueryParam finds param in a raw query. Parameters are separated by
-// '&'. Only a key spelled exactly as param.key carries the secret; a key
-// that an upstream framework could read as it without being spelled so
-// (see lookalikeKey) makes the query malformed, so a secret never rides
-// past the checker under another spelling.
-func parseQueryParam(rawQuery string, param queryParam) (string, Presence) {
-	var secret string
-	found := false
-	for q := rawQuery; q != ""; {
+// queryCredentials is what a raw query carries for the checker: its
+// api_token and fg_link parameters (see takeQueryParam), read in one pass.
+type queryCredentials struct {
+	token, link   string
+	tokenP, linkP Presence
+}
+
+// readQueryCredentials reads both secret-carrying parameters of a raw
+// query in one pass over it, decoding each key at most once. Parameters
+// are separated by '&'.
+func readQueryCredentials(rawQuery string) (qc queryCredentials) {
+	for q := rawQuery; q != "" && (qc.tokenP != Malformed || qc.linkP != Malformed); {
 		var kv string
 		kv, q, _ = strings.Cut(q, "&")
 		key, value, _ := strings.Cut(kv, "=")
-		switch classifyQueryKey(key, param) {
-		case otherKey:
-			continue
-		case lookalikeKey:
-			return "", Malformed
-		}
-		if found {
-			return "", Malformed
-		}
-		found = true
-		if needsUnescape(value) {
-			v, err := url.QueryUnescape(value)
-			if err != nil {
-				return "", Malformed
-			}
-			value = v
-		}
-		if !isB64Token(value) {
-			return "", Malformed
-		}
-		secret = value
+		decoded := decodedKey(key)
+		qc.token, qc.tokenP = takeQueryParam(key, decoded, value, apiToken, qc.token, qc.tokenP)
+		qc.link, qc.linkP = takeQueryParam(key, decoded, value, fgLink, qc.link, qc.linkP)
 	}
-	if !found {
-		return "", NoToken
+	return qc
+}
+
+// takeQueryParam folds one parameter into what the query said of param so
+// far (secret, p). Only a key spelled exactly as param.key carries the
+// secret, once; a key that an upstream framework could read as it without
+// being spelled so (see lookalikeKey), a second one, or an empty or
+// undecodable value makes the query malformed, so a secret never rides
+// past the checker under another spelling.
+func takeQueryParam(key, decoded, value string, param queryParam, secret string, p Presence) (string, Presence) {
+	if p == Malformed {
+		return "", Malformed
 	}
-	return secret, TokenPresented
+	switch classifyQueryKey(key, decoded, param) {
+	case otherKey:
+		return secret, p
+	case lookalikeKey:
+		return "", Malformed
+	}
+	if p == TokenPresented {
+		return "", Malformed
+	}
+	if needsUnescape(value) {
+		v, err := url.QueryUnescape(value)
+		if err != nil {
+			return "", Malformed
+		}
+		value = v
+	}
+	if !isB64Token(value) {
+		return "", Malformed
+	}
+	return value, TokenPresented
 }
 
 // queryKey is what a raw query key is to the checker.
@@ -173,20 +187,26 @@ const (
 	lookalikeKey                 // read as the parameter by some upstream, but not spelled so
 )
 
-// classifyQueryKey sorts a raw query key against param. It decodes the key
-// only when it holds '%' or '+', leniently (see decodeKeyLeniently), so
-// plain keys cost no allocation.
-func classifyQueryKey(key string, param queryParam) queryKey {
+// classifyQueryKey sorts a raw query key, and its decoding (decodedKey),
+// against param.
+func classifyQueryKey(key, decoded string, param queryParam) queryKey {
 	if key == param.key {
 		return exactKey
 	}
-	if needsUnescape(key) {
-		key = decodeKeyLeniently(key)
-	}
-	if lookalike(key, param) {
+	if lookalike(decoded, param) {
 		return lookalikeKey
 	}
 	return otherKey
+}
+
+// decodedKey is a raw query key decoded leniently (see
+// decodeKeyLeniently) when it holds '%' or '+', so plain keys cost no
+// allocation.
+func decodedKey(key string) string {
+	if needsUnescape(key) {
+		return decodeKeyLeniently(key)
+	}
+	return key
 }
 
 // decodeKeyLeniently decodes '+' and every valid %XX escape of a query key
@@ -284,5 +304,6 @@ func hasCredentialKey(rawQuery string) bool {
 // isCredentialKey reports a raw key that is api_token, fg_link or a
 // lookalike of either.
 func isCredentialKey(key string) bool {
-	return classifyQueryKey(key, apiToken) != otherKey || classifyQueryKey(key, fgLink) != otherKey
+	decoded := decodedKey(key)
+	return classifyQueryKey(key, decoded, apiToken) != otherKey || classifyQueryKey(key, decoded, fgLink) != otherKey
 }

@@ -249,13 +249,12 @@ func FuzzQueryToken(f *testing.F) {
 		token, tokenOthers := readReference(q, "api_token", referenceLookalike)
 		link, _ := readReference(q, "fg_link", referenceLinkLookalike)
 		_, linkAndOthers := readReference(strings.Join(tokenOthers, "&"), "fg_link", referenceLinkLookalike)
-		tok, p := parseQueryToken(q)
-		token.check(t, q, tok, p)
-		l, lp := ExtractLink(q)
-		link.check(t, q, l, lp)
+		qc := readQueryCredentials(q)
+		token.check(t, q, qc.token, qc.tokenP)
+		link.check(t, q, qc.link, qc.linkP)
 
 		stripped := StripQueryCredentials(q)
-		if _, p := parseQueryToken(stripped); p != NoToken {
+		if qc := readQueryCredentials(stripped); qc.tokenP != NoToken {
 			t.Fatalf("StripQueryCredentials(%q) = %q still has a token or a lookalike", q, stripped)
 		}
 		if _, p := ExtractLink(stripped); p != NoToken {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,8 +12,7 @@ import (
 
 func TestForwardAuthTraefikAndCaddy(t *testing.T) {
 	f := newFixture(t)
-	srv := httptest.NewServer(f.checker(t, Options{AllowQueryToken: true}).Handler(nil))
-	defer srv.Close()
+	srv := f.server(t, Options{AllowQueryToken: true})
 	ask := func(method, uri string, h http.Header) response {
 		if h == nil {
 			h = http.Header{}
@@ -60,8 +58,7 @@ func TestForwardAuthTraefikAndCaddy(t *testing.T) {
 
 func TestForwardAuthEnvoy(t *testing.T) {
 	f := newFixture(t)
-	srv := httptest.NewServer(f.checker(t, Options{AllowQueryToken: true}).Handler(nil))
-	defer srv.Close()
+	srv := f.server(t, Options{AllowQueryToken: true})
 	r := call(t, "POST", srv.URL+AuthPath+"/api/1.1/wf/public-admin-post?api_token="+f.admin, nil, "")
 	require.Equal(t, 200, r.status, r.body)
 	assert.Equal(t, "admin", r.header.Get("X-Flowgate-Auth"))
@@ -72,8 +69,7 @@ func TestForwardAuthEnvoy(t *testing.T) {
 
 func TestNginxAuthOnlyAnswers200401And403(t *testing.T) {
 	f := newFixture(t)
-	srv := httptest.NewServer(f.checker(t, Options{AllowQueryToken: true}).Handler(nil))
-	defer srv.Close()
+	srv := f.server(t, Options{AllowQueryToken: true})
 	ask := func(method, uri, authz string) response {
 		h := http.Header{"X-Original-Method": {method}, "X-Original-Uri": {uri}}
 		if authz != "" {

@@ -2,7 +2,6 @@ package checker
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,8 +10,7 @@ import (
 
 func TestForwardAuthRefusesTheCallNamedTwice(t *testing.T) {
 	f := newFixture(t)
-	srv := httptest.NewServer(f.checker(t, Options{AllowQueryToken: true}).Handler(nil))
-	defer srv.Close()
+	srv := f.server(t, Options{AllowQueryToken: true})
 	const open, guarded = "/api/1.1/wf/public-none-post", "/api/1.1/wf/public-admin-post"
 
 	for _, h := range []http.Header{
@@ -46,8 +44,7 @@ func TestForwardAuthRefusesTheCallNamedTwice(t *testing.T) {
 
 func TestForwardAuthRefusesProtocolUpgrades(t *testing.T) {
 	f := newFixture(t)
-	srv := httptest.NewServer(f.checker(t, Options{}).Handler(nil))
-	defer srv.Close()
+	srv := f.server(t, Options{})
 	for _, h := range []http.Header{
 		{"Connection": {"Upgrade"}, "Upgrade": {"websocket"}},
 		{"Upgrade": {"h2c"}, "Http2-Settings": {"AAMAAABkAARAAAAAAAIAAAAA"}},
@@ -66,8 +63,7 @@ func TestForwardAuthRefusesProtocolUpgrades(t *testing.T) {
 
 func TestForwardAuthRefusesLookalikeTokenParameters(t *testing.T) {
 	f := newFixture(t)
-	srv := httptest.NewServer(f.checker(t, Options{AllowQueryToken: true}).Handler(nil))
-	defer srv.Close()
+	srv := f.server(t, Options{AllowQueryToken: true})
 	for _, q := range []string{"?API_TOKEN=", "?api_token[]=", "?api_token%00=", "?api%5Ftoken=",
 		"?api_token%20=", "?api_token+=", "?api_token.=", "?fg_link+=", "?fg_link.="} {
 		h := http.Header{"X-Forwarded-Method": {"POST"}, "X-Forwarded-Uri": {"/api/1.1/wf/public-none-post" + q + f.admin}}

@@ -33,8 +33,7 @@ func TestAddingToAnIdentityHeaderLeavesTheOthersIntact(t *testing.T) {
 // the whole query, after the first '?', whichever way the gateway asked.
 func TestTheQueryToForwardIsTheWholeQuery(t *testing.T) {
 	f := newFixture(t)
-	srv := httptest.NewServer(f.checker(t, Options{AllowQueryToken: true}).Handler(nil))
-	defer srv.Close()
+	srv := f.server(t, Options{AllowQueryToken: true})
 	bearer := "Bearer " + f.user
 	for _, tc := range []struct{ name, uri, want string }{
 		{"a '?' inside the query", "/api/1.1/wf/public-user-post?a=1?b=2", "?a=1?b=2"},

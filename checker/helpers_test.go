@@ -2,6 +2,7 @@ package checker
 
 import (
 	"context"
+	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -151,4 +152,13 @@ func (f *fixture) checker(t testing.TB, opts Options) *Checker {
 	c := New(opts)
 	require.NoError(t, c.Load(ctx, f.store))
 	return c
+}
+
+// server serves a checker loaded from f (see checker) with every gateway
+// endpoint and no upstream, until the test ends.
+func (f *fixture) server(t testing.TB, opts Options) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(f.checker(t, opts).Handler(nil))
+	t.Cleanup(srv.Close)
+	return srv
 }

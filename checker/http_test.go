@@ -142,8 +142,7 @@ func TestDecisionTableOverHTTP(t *testing.T) {
 	require.NoError(t, err)
 	f := newFixture(t)
 	names := f.tableWorkflows(t, table)
-	srv := httptest.NewServer(f.checker(t, Options{AllowQueryToken: true}).Handler(nil))
-	defer srv.Close()
+	srv := f.server(t, Options{AllowQueryToken: true})
 	callers := f.callers(t)
 	for _, column := range table.Credentials {
 		require.True(t, slices.ContainsFunc(callers, func(c caller) bool { return c.column == column }),
@@ -223,8 +222,7 @@ func assertAllowBody(t *testing.T, body string, c caller, where string) {
 
 func TestPrefixesInitializeAndOddPaths(t *testing.T) {
 	f := newFixture(t)
-	srv := httptest.NewServer(f.checker(t, Options{}).Handler(nil))
-	defer srv.Close()
+	srv := f.server(t, Options{})
 	user := http.Header{"Authorization": {"Bearer " + f.user}}
 	for _, p := range []string{
 		"/api/1.1/wf/public-user-post", "/version-test/api/1.1/wf/public-user-post",
@@ -281,8 +279,7 @@ func TestTokenKindComesFromTheDatabase(t *testing.T) {
 	_, err = raw.Exec(`UPDATE tokens SET kind = CASE kind WHEN 'admin' THEN 'user' ELSE 'admin' END,
 		user_id = CASE kind WHEN 'admin' THEN 'u-from-db' ELSE '' END`)
 	require.NoError(t, err)
-	srv := httptest.NewServer(f.checker(t, Options{}).Handler(nil))
-	defer srv.Close()
+	srv := f.server(t, Options{})
 	wf := srv.URL + "/api/1.1/wf/public-admin-post"
 	assert.Equal(t, "200", call(t, "POST", wf, http.Header{"Authorization": {"Bearer " + f.user}}, "").outcome)
 	assert.Equal(t, "403 insufficient_scope", call(t, "POST", wf, http.Header{"Authorization": {"Bearer " + f.admin}}, "").outcome)
@@ -301,8 +298,7 @@ func TestNothingLoadedIsUnavailable(t *testing.T) {
 
 func TestHealthz(t *testing.T) {
 	f := newFixture(t)
-	srv := httptest.NewServer(f.checker(t, Options{}).Handler(nil))
-	defer srv.Close()
+	srv := f.server(t, Options{})
 	r := call(t, "GET", srv.URL+HealthPath, nil, "")
 	require.Equal(t, 200, r.status)
 	var h map[string]any

@@ -1,15 +1,11 @@
 package checker
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -44,16 +40,8 @@ func backupAtGeneration(t *testing.T, path string, gen int64) {
 
 func TestWatchReloadsFromARestoredBackupWithTheSameGeneration(t *testing.T) {
 	f := newFixture(t)
-	var logs syncBuffer
-	c := f.checker(t, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	srv := httptest.NewServer(c.Handler(nil))
-	defer srv.Close()
-	wctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go c.Watch(wctx, f.store, 20*time.Millisecond)
-
+	c, logs, url := watchedCall(t, f)
 	user := http.Header{"Authorization": {"Bearer " + f.user}}
-	url := srv.URL + "/api/1.1/wf/public-user-post"
 	require.Equal(t, "200", call(t, "POST", url, user, "").outcome)
 
 	backup := filepath.Join(t.TempDir(), "backup.db")

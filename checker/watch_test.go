@@ -51,18 +51,25 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// watchedCall starts f's checker, logging to logs, behind a test server
+// and watching f's store every 20ms, and returns the URL of
+// public-user-post on that server. Everything stops when the test ends.
+func watchedCall(t *testing.T, f *fixture) (c *Checker, logs *syncBuffer, url string) {
+	t.Helper()
+	logs = &syncBuffer{}
+	c = f.checker(t, Options{Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	srv := httptest.NewServer(c.Handler(nil))
+	t.Cleanup(srv.Close)
+	wctx, cancel := context.WithCancel(ctx)
+	t.Cleanup(cancel)
+	go c.Watch(wctx, f.store, 20*time.Millisecond)
+	return c, logs, srv.URL + "/api/1.1/wf/public-user-post"
+}
+
 func TestWatchReloadsChangesFromAnotherConnection(t *testing.T) {
 	f := newFixture(t)
-	var logs syncBuffer
-	c := f.checker(t, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	srv := httptest.NewServer(c.Handler(nil))
-	defer srv.Close()
-	wctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go c.Watch(wctx, f.store, 20*time.Millisecond)
-
+	_, logs, url := watchedCall(t, f)
 	user := http.Header{"Authorization": {"Bearer " + f.user}}
-	url := srv.URL + "/api/1.1/wf/public-user-post"
 	require.Equal(t, "200", call(t, "POST", url, user, "").outcome)
 
 	// Another process (its own connection) makes the workflow admin-only.
