@@ -61,13 +61,9 @@ func runTokenCreate(cmd *cobra.Command, _ []string) error {
 	if nt.Name == "" {
 		return fail(2, "--name is required: say who or what uses the token")
 	}
-	if s, _ := cmd.Flags().GetString("expires"); s != "" {
-		d, err := model.ParseTokenLifetime(s)
-		if err != nil {
-			return fail(2, "--expires: %v", err)
-		}
-		at := time.Now().Add(d).UTC()
-		nt.ExpiresAt = &at
+	var err error
+	if nt.ExpiresAt, err = expiresFlag(cmd); err != nil {
+		return err
 	}
 	scope := model.DefaultScope()
 	if err := readScopeFlags(cmd, &scope); err != nil {
@@ -243,4 +239,20 @@ func looksLikeSecret(s string) bool {
 		}
 	}
 	return false
+}
+
+// expiresFlag reads an optional --expires lifetime (12h, 30d) as the UTC
+// time it ends from now, or nil when the flag is not given: the one
+// reading shared by `token create` and `review waive`.
+func expiresFlag(cmd *cobra.Command) (*time.Time, error) {
+	text, _ := cmd.Flags().GetString("expires")
+	if text == "" {
+		return nil, nil
+	}
+	d, err := model.ParseTokenLifetime(text)
+	if err != nil {
+		return nil, fail(2, "--expires: %v", err)
+	}
+	at := time.Now().Add(d).UTC()
+	return &at, nil
 }
