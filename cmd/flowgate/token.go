@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -177,14 +178,20 @@ func newTokenRevokeCmd() *cobra.Command {
 		Use:   "revoke ID",
 		Short: "Revoke a token: running checkers refuse it within a second",
 		Args:  oneTokenID,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openExistingStore(cmd)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			return reportRevoke(cmd, s.RevokeToken(cmd.Context(), args[0]), "token", args[0])
-		},
+		RunE:  runRevoke("token", (*store.Store).RevokeToken),
+	}
+}
+
+// runRevoke is the RunE of `token revoke` and `link revoke`: it revokes
+// the id in args[0] of a what (token or link) with revoke and reports it.
+func runRevoke(what string, revoke func(*store.Store, context.Context, string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		s, err := openExistingStore(cmd)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		return reportRevoke(cmd, revoke(s, cmd.Context(), args[0]), what, args[0])
 	}
 }
 
