@@ -1,5 +1,6 @@
 # Shared by the scripts that start servers: a temporary folder in $work,
-# background processes tracked in $pids and stopped on exit, and free_port.
+# background processes tracked in $pids and stopped on exit, and free_port
+# (from port.sh, which scripts that need no trap source alone).
 # Source it after `set -euo pipefail`.
 
 work=$(mktemp -d)
@@ -12,11 +13,4 @@ cleanup() {
 trap cleanup EXIT
 trap "exit 130" INT TERM
 
-# free_port prints a loopback port nothing listens on.
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 30000))
-    (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
+. "$(dirname "${BASH_SOURCE[0]}")/port.sh"

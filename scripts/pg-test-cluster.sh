@@ -29,6 +29,7 @@
 # that the last start from this checkout recorded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/port.sh
 
 say() { echo "pg-test-cluster: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -77,16 +78,6 @@ install_postgres() {
 
 # as_postgres runs a command as the postgres OS user, as the server must.
 as_postgres() { runuser -u postgres -- "$@"; }
-
-# random_port prints a loopback port nothing listens on right now; pg_ctl
-# start can still lose a race for it, and start then tries another.
-random_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
 
 print_env() {
   local dir=$1
@@ -143,7 +134,7 @@ EOF
 
   local port tries=0
   while :; do
-    port=$(random_port)
+    port=$(free_port)
     if as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/log/server.log" -o "-p $port" -w -t 60 start >/dev/null; then
       break
     fi

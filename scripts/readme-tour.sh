@@ -44,17 +44,7 @@ awk '/^## A short tour/ { tour = 1 } tour && /^```sh/ { inside = 1; next } insid
   "$root/README.md" >"$work/tour.sh"
 [ -s "$work/tour.sh" ] || { echo "readme-tour: no \`\`\`sh block under \"## A short tour\" in README.md" >&2; exit 1; }
 
-# free_port prints a TCP port on 127.0.0.1 that nothing listens on.
-free_port() {
-  local p
-  for _ in $(seq 50); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"; return
-    fi
-  done
-  echo "readme-tour: no free port found" >&2; return 1
-}
+. "$root/scripts/port.sh"
 
 last_token_id="" last_secret="" last_link_id="" last_link_secret="" port=8420
 ran=0 skipped=0 n=0

@@ -163,13 +163,6 @@ func newLinkRevokeCmd() *cobra.Command {
 		Use:   "revoke ID",
 		Short: "Revoke a share link: running checkers refuse it within a second",
 		Args:  func(cmd *cobra.Command, args []string) error { return oneID(cmd, args, "link", "lnk_") },
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openExistingStore(cmd)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			return reportRevoke(cmd, s.RevokeLink(cmd.Context(), args[0]), "link", args[0])
-		},
+		RunE:  runRevoke("link", (*store.Store).RevokeLink),
 	}
 }

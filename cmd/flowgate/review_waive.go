@@ -72,13 +72,8 @@ func runReviewWaive(cmd *cobra.Command, args []string) error {
 	if w.Reason == "" {
 		return fail(2, "--reason is required: say why the finding is acceptable")
 	}
-	if s, _ := cmd.Flags().GetString("expires"); s != "" {
-		d, err := model.ParseTokenLifetime(s)
-		if err != nil {
-			return fail(2, "--expires: %v", err)
-		}
-		at := time.Now().Add(d).UTC()
-		w.ExpiresAt = &at
+	if w.ExpiresAt, err = expiresFlag(cmd); err != nil {
+		return err
 	}
 	s, data, err := openReview(cmd)
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -61,13 +62,9 @@ func runTokenCreate(cmd *cobra.Command, _ []string) error {
 	if nt.Name == "" {
 		return fail(2, "--name is required: say who or what uses the token")
 	}
-	if s, _ := cmd.Flags().GetString("expires"); s != "" {
-		d, err := model.ParseTokenLifetime(s)
-		if err != nil {
-			return fail(2, "--expires: %v", err)
-		}
-		at := time.Now().Add(d).UTC()
-		nt.ExpiresAt = &at
+	var err error
+	if nt.ExpiresAt, err = expiresFlag(cmd); err != nil {
+		return err
 	}
 	scope := model.DefaultScope()
 	if err := readScopeFlags(cmd, &scope); err != nil {
@@ -181,14 +178,20 @@ func newTokenRevokeCmd() *cobra.Command {
 		Use:   "revoke ID",
 		Short: "Revoke a token: running checkers refuse it within a second",
 		Args:  oneTokenID,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openExistingStore(cmd)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			return reportRevoke(cmd, s.RevokeToken(cmd.Context(), args[0]), "token", args[0])
-		},
+		RunE:  runRevoke("token", (*store.Store).RevokeToken),
+	}
+}
+
+// runRevoke is the RunE of `token revoke` and `link revoke`: it revokes
+// the id in args[0] of a what (token or link) with revoke and reports it.
+func runRevoke(what string, revoke func(*store.Store, context.Context, string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		s, err := openExistingStore(cmd)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		return reportRevoke(cmd, revoke(s, cmd.Context(), args[0]), what, args[0])
 	}
 }
 
@@ -243,4 +246,20 @@ func looksLikeSecret(s string) bool {
 		}
 	}
 	return false
+}
+
+// expiresFlag reads an optional --expires lifetime (12h, 30d) as the UTC
+// time it ends from now, or nil when the flag is not given: the one
+// reading shared by `token create` and `review waive`.
+func expiresFlag(cmd *cobra.Command) (*time.Time, error) {
+	text, _ := cmd.Flags().GetString("expires")
+	if text == "" {
+		return nil, nil
+	}
+	d, err := model.ParseTokenLifetime(text)
+	if err != nil {
+		return nil, fail(2, "--expires: %v", err)
+	}
+	at := time.Now().Add(d).UTC()
+	return &at, nil
 }
