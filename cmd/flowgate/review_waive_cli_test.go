@@ -155,7 +155,7 @@ func TestBadWaiversAndConfirmationsExitTwoAndWriteNothing(t *testing.T) {
 		{[]string{"review", "confirm-migrated", "signup", "nope"}, `no workflow named "nope"`},
 		{[]string{"review", "--waived", "--fail-on", "low"}, "--waived lists the waivers"},
 		{[]string{"--by", "", "review", "waive", "open-ignores-privacy", "signup", "--reason", "x"}, "--by: the name is empty"},
-		{[]string{"--by", "eve\x1b[2J", "review", "waive", "open-ignores-privacy", "signup", "--reason", "x"}, `--by: invalid name "eve\x1b[2J"`},
+		{[]string{"--by", "eve\x1b[2J", "review", "waive", "open-ignores-privacy", "signup", "--reason", "x"}, "--by: invalid name: control character U+001B at position 4 is not allowed"},
 	} {
 		r := runCLI(t, db, c.args...)
 		assert.Equal(t, 2, r.Code, "%q", c.args)
