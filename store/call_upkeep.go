@@ -2,8 +2,9 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -45,12 +46,15 @@ const (
 )
 
 // mark moves the last_used_at of every token and link in u forward.
-func (u uses) mark(ctx context.Context, tx *sql.Tx) error {
+func (u uses) mark(ctx context.Context, tx txHandle) error {
 	for _, set := range []struct {
 		query string
 		last  map[string]time.Time
 	}{{markTokenUsed, u.tokens}, {markLinkUsed, u.links}} {
-		for id, at := range set.last {
+		// In id order, so that two checkers marking the same tokens lock
+		// their rows in the same order.
+		for _, id := range slices.Sorted(maps.Keys(set.last)) {
+			at := set.last[id]
 			minute := time.Unix(MinuteOf(at), 0)
 			if _, err := tx.ExecContext(ctx, set.query, formatTime(at), id, formatTime(minute)); err != nil {
 				return err

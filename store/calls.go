@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -70,10 +72,10 @@ const callRow = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 // last remote is that of the latest call. (In DO UPDATE every column name
 // is the stored row's value, whatever the order of the assignments.)
 const addCounts = ` ON CONFLICT (minute, workflow, token_id, link_id, status, code, via) DO UPDATE SET
-	count = count + excluded.count,
-	first_at = min(first_at, excluded.first_at),
-	last_remote = CASE WHEN excluded.last_at >= last_at THEN excluded.last_remote ELSE last_remote END,
-	last_at = max(last_at, excluded.last_at)`
+	count = calls.count + excluded.count,
+	first_at = CASE WHEN excluded.first_at < calls.first_at THEN excluded.first_at ELSE calls.first_at END,
+	last_remote = CASE WHEN excluded.last_at >= calls.last_at THEN excluded.last_remote ELSE calls.last_remote END,
+	last_at = CASE WHEN excluded.last_at > calls.last_at THEN excluded.last_at ELSE calls.last_at END`
 
 // RecordCalls adds a batch of calls to the per-minute counts in one
 // transaction: a call whose key is already counted that minute costs no new
@@ -98,6 +100,7 @@ func (s *Store) RecordCalls(ctx context.Context, calls []Call) error {
 	}
 	defer tx.Rollback()
 	used := lastUses(calls)
+	calls = mergeByKey(calls)
 	// Multi-row INSERTs: one statement per chunk instead of one per row.
 	for rest := calls; len(rest) > 0; {
 		n := min(len(rest), callsPerInsert)
@@ -120,6 +123,50 @@ func (s *Store) RecordCalls(ctx context.Context, calls []Call) error {
 		return fmt.Errorf("%s: log calls: %w", s.path, err)
 	}
 	return nil
+}
+
+// callKey is what one stored count is kept under.
+type callKey struct {
+	minute                               int64
+	workflow, tokenID, linkID, code, via string
+	status                               int
+}
+
+func (c Call) key() callKey {
+	return callKey{MinuteOf(c.At), c.Workflow, c.TokenID, c.LinkID, c.Code, c.Via, c.Status}
+}
+
+// mergeByKey sums the calls of a batch that share a key and sorts them by
+// key. PostgreSQL refuses an upsert that meets one key twice, and checkers
+// writing the same keys in one order never deadlock on each other's rows.
+func mergeByKey(calls []Call) []Call {
+	byKey := make(map[callKey]int, len(calls))
+	out := make([]Call, 0, len(calls))
+	for _, c := range calls {
+		c = c.normal()
+		i, seen := byKey[c.key()]
+		if !seen {
+			byKey[c.key()] = len(out)
+			out = append(out, c)
+			continue
+		}
+		m := &out[i]
+		m.Count += c.Count
+		if c.FirstAt.Before(m.FirstAt) {
+			m.FirstAt = c.FirstAt
+		}
+		if !c.LastAt.Before(m.LastAt) {
+			m.LastAt, m.RemoteAddr = c.LastAt, c.RemoteAddr
+		}
+	}
+	slices.SortFunc(out, func(a, b Call) int { return a.key().compare(b.key()) })
+	return out
+}
+
+func (k callKey) compare(o callKey) int {
+	return cmp.Or(cmp.Compare(k.minute, o.minute), strings.Compare(k.workflow, o.workflow),
+		strings.Compare(k.tokenID, o.tokenID), strings.Compare(k.linkID, o.linkID),
+		cmp.Compare(k.status, o.status), strings.Compare(k.code, o.code), strings.Compare(k.via, o.via))
 }
 
 // countOf is how many calls a batch holds.
@@ -150,7 +197,7 @@ func (s *Store) ListCalls(ctx context.Context, f CallFilter) ([]Call, error) {
 	var where []string
 	var args []any
 	if f.Workflow != "" {
-		where = append(where, "workflow = ? COLLATE NOCASE")
+		where = append(where, "nocase(workflow) = nocase(?)")
 		args = append(args, f.Workflow)
 	}
 	if f.TokenID != "" {

@@ -17,10 +17,10 @@ import (
 // Only workflow names are summed: file prefixes (they start with /) and
 // calls to no workflow ("-") are left out.
 func (s *Store) CallTallies(ctx context.Context, since time.Time) ([]model.CallTally, error) {
-	rows, err := s.conn().QueryContext(ctx, `SELECT workflow, token_id, link_id, code, sum(count) FROM calls
+	rows, err := s.conn().QueryContext(ctx, `SELECT max(workflow), token_id, link_id, code, CAST(sum(count) AS BIGINT) FROM calls
 		WHERE minute >= ? AND workflow != '-' AND workflow NOT LIKE '/%'
-		GROUP BY workflow COLLATE NOCASE, token_id, link_id, code
-		ORDER BY workflow COLLATE NOCASE, token_id, link_id, code`, MinuteOf(since))
+		GROUP BY nocase(workflow), token_id, link_id, code
+		ORDER BY nocase(max(workflow)), token_id, link_id, code`, MinuteOf(since))
 	if err != nil {
 		return nil, fmt.Errorf("%s: sum calls: %w", s.path, err)
 	}

@@ -69,8 +69,8 @@ func (s *Store) History(ctx context.Context, name string) ([]Change, error) {
 		WHERE (subject_kind = 'workflow' OR (subject_kind = 'waiver' AND workflow != ''))`
 	var args []any
 	if name != "" {
-		query += ` AND (workflow_id = coalesce((SELECT id FROM workflows WHERE name = ?), -1)
-			OR (workflow = ? COLLATE NOCASE AND NOT EXISTS (SELECT 1 FROM workflows WHERE name = ?)))`
+		query += ` AND (workflow_id = coalesce((SELECT id FROM workflows WHERE nocase(name) = nocase(?)), -1)
+			OR (nocase(workflow) = nocase(?) AND NOT EXISTS (SELECT 1 FROM workflows WHERE nocase(name) = nocase(?))))`
 		args = append(args, name, name, name)
 	}
 	return s.listChanges(ctx, query+` ORDER BY id DESC`, args...)
@@ -81,7 +81,7 @@ func (s *Store) History(ctx context.Context, name string) ([]Change, error) {
 // numeric id as text (History finds a workflow by name); a token's or a
 // link's is its public id; a protected prefix's is the prefix.
 func (s *Store) HistoryOf(ctx context.Context, kind SubjectKind, id string) ([]Change, error) {
-	query := `SELECT ` + changeColumns + ` FROM changes WHERE 1`
+	query := `SELECT ` + changeColumns + ` FROM changes WHERE 1 = 1`
 	var args []any
 	if kind != "" {
 		query += ` AND subject_kind = ?`

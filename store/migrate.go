@@ -9,16 +9,18 @@ import (
 	"sort"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrationFiles embed.FS
 
-// migrations are the schema steps in order; step i (from 1) brings the
-// database to user_version i. Files are never edited once released: a
-// change to the schema is a new numbered file.
-var migrations = mustLoadMigrations()
+// migrations are the SQLite schema steps in order; step i (from 1) brings
+// the database to user_version i. Files are never edited once released: a
+// change to the schema is a new numbered file. PostgreSQL has its own
+// numbered steps (postgresMigrations): the two schemas hold the same data
+// but are spelled differently, and each counts its own versions.
+var migrations = mustLoadMigrations("migrations/sqlite")
 
-func mustLoadMigrations() []string {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+func mustLoadMigrations(dir string) []string {
+	names, err := fs.Glob(migrationFiles, dir+"/*.sql")
 	if err != nil {
 		panic(err)
 	}

@@ -11,12 +11,23 @@ import (
 	"os"
 	"sync"
 
+	"github.com/jackc/pgx/v5"
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
 
 // Store is an open flowgate database. It is safe for concurrent use.
 type Store struct {
+	// path is the SQLite file, or the PostgreSQL URL with its password
+	// redacted: what messages and logs name.
 	path string
+	// dialect is how the backend spells its SQL (see dialect).
+	dialect *dialect
+	// changes is PostgreSQL's notification of committed changes (see
+	// Changes); nil for SQLite, whose readers poll.
+	changes *changeListener
+	// pgConfig is how to reach a PostgreSQL store, for the listener's
+	// connection of its own; nil for SQLite.
+	pgConfig *pgx.ConnConfig
 
 	// mu guards the fields below, which ReopenIfReplaced swaps when the
 	// file at path is replaced by another (a restored backup).
@@ -50,7 +61,15 @@ var sqliteMagic = []byte("SQLite format 3\x00")
 // not a flowgate database, or one written by a newer flowgate, is refused
 // with an error naming the path and is left untouched; so is one that
 // cannot be written (a *ReadOnlyError saying why).
+//
+// A PostgreSQL URL (postgres:// or postgresql://) opens that database
+// instead, which must already hold flowgate's schema: against a shared
+// database no command but `flowgate migrate` changes the schema (see
+// Migrate).
 func Open(path string) (*Store, error) {
+	if IsURL(path) {
+		return openPostgres(path)
+	}
 	if err := createIfMissing(path); err != nil {
 		return nil, err
 	}
@@ -63,6 +82,9 @@ func Open(path string) (*Store, error) {
 // this process cannot write is opened read-only: reads work, writes return
 // a *ReadOnlyError, and ReadOnly reports it.
 func OpenExisting(path string) (*Store, error) {
+	if IsURL(path) {
+		return openPostgres(path)
+	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("database %s: %w", path, ErrNoDatabase)
 	} else if err != nil {
@@ -72,7 +94,7 @@ func OpenExisting(path string) (*Store, error) {
 }
 
 func open(path string, forWrite bool) (*Store, error) {
-	s := &Store{path: path}
+	s := &Store{path: path, dialect: sqliteDialect}
 	if err := s.openFile(forWrite); err != nil {
 		return nil, err
 	}
@@ -112,8 +134,12 @@ func (s *Store) openFile(forWrite bool) error {
 	return nil
 }
 
-// Path is the file the store was opened from, for error messages.
+// Path is the file the store was opened from, or its PostgreSQL URL with
+// the password redacted: for messages and logs.
 func (s *Store) Path() string { return s.path }
+
+// Backend is the kind of database the store keeps its settings in.
+func (s *Store) Backend() Backend { return s.dialect.backend }
 
 // ReadOnly reports that the database was opened read-only because this
 // process cannot write it: reads work, writes fail with a *ReadOnlyError.
@@ -129,14 +155,18 @@ func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed, s.shut = true, true
+	if s.changes != nil {
+		s.changes.stop()
+	}
 	return s.db.Close()
 }
 
-// conn is the database handle, read under mu since a replaced file swaps it.
-func (s *Store) conn() *sql.DB {
+// conn is the database handle, speaking the backend's dialect; read under
+// mu since a replaced file swaps it.
+func (s *Store) conn() dbHandle {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.db
+	return dbHandle{rewriting[*sql.DB]{s.db, s.dialect}}
 }
 
 // writable returns the *ReadOnlyError every write gives on a read-only

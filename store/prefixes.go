@@ -36,7 +36,7 @@ func (s *Store) AddPrefix(ctx context.Context, prefix, description string) (p Pr
 	p = Prefix{Prefix: prefix, Description: description, CreatedAt: now()}
 	err = s.write(ctx, func(tx *Tx) error {
 		var existing string
-		err := tx.tx.QueryRowContext(ctx, `SELECT prefix FROM file_prefixes WHERE prefix = ? COLLATE NOCASE`, prefix).Scan(&existing)
+		err := tx.tx.QueryRowContext(ctx, `SELECT prefix FROM file_prefixes WHERE nocase(prefix) = nocase(?)`, prefix).Scan(&existing)
 		switch {
 		case err == nil && existing == prefix:
 			return fmt.Errorf("prefix %s already exists: %w", prefix, ErrExists)

@@ -45,7 +45,12 @@ func (a fileID) sameFile(b fileID) bool { return a.dev == b.dev && a.ino == b.in
 // WAL is removed before the new file is opened, unless another process
 // still uses it, which is an error retried at the next call. On error the
 // store stays closed until a later call succeeds.
+//
+// A PostgreSQL store has no file to replace: it always reports false.
 func (s *Store) ReopenIfReplaced(_ context.Context) (bool, error) {
+	if s.dialect.backend != BackendSQLite {
+		return false, nil
+	}
 	cur, err := statFile(s.path)
 	if err != nil {
 		return false, fmt.Errorf("database %s: %w", s.path, err)

@@ -34,7 +34,7 @@ func (s *Store) ReadSnapshot(ctx context.Context) (Snapshot, error) {
 	// The connections are opened with _txlock=immediate, which database/sql
 	// transactions would use; a deferred BEGIN on a dedicated connection
 	// gives a read-only snapshot instead.
-	if _, err := conn.ExecContext(ctx, "BEGIN DEFERRED"); err != nil {
+	if _, err := conn.ExecContext(ctx, s.dialect.beginRead()); err != nil {
 		return Snapshot{}, fmt.Errorf("%s: read snapshot: %w", s.path, err)
 	}
 	defer conn.ExecContext(context.Background(), "ROLLBACK")

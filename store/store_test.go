@@ -111,53 +111,57 @@ func TestOpenRefusesAnotherProgramsSQLiteFile(t *testing.T) {
 }
 
 func TestNamesAreUniqueIgnoringCase(t *testing.T) {
-	s, _ := openTemp(t)
-	_, err := s.CreateWorkflow(ctx, model.NewWorkflow("Signup"), SourceCLI)
-	require.NoError(t, err)
-	_, err = s.CreateWorkflow(ctx, model.NewWorkflow("signup"), SourceCLI)
-	assert.ErrorIs(t, err, ErrNameTaken)
+	eachBackend(t, func(t *testing.T, loc string) {
+		s := openAt(t, loc)
+		_, err := s.CreateWorkflow(ctx, model.NewWorkflow("Signup"), SourceCLI)
+		require.NoError(t, err)
+		_, err = s.CreateWorkflow(ctx, model.NewWorkflow("signup"), SourceCLI)
+		assert.ErrorIs(t, err, ErrNameTaken)
 
-	_, err = s.CreateWorkflow(ctx, model.NewWorkflow("bad name"), SourceCLI)
-	assert.ErrorContains(t, err, "position 4")
+		_, err = s.CreateWorkflow(ctx, model.NewWorkflow("bad name"), SourceCLI)
+		assert.ErrorContains(t, err, "position 4")
+	})
 }
 
 func TestConcurrentUpdateConflictLosesNothing(t *testing.T) {
-	s, path := openTemp(t)
-	created, err := s.CreateWorkflow(ctx, model.NewWorkflow("charge"), SourceCLI)
-	require.NoError(t, err)
+	eachBackend(t, func(t *testing.T, loc string) {
+		s, path := openAt(t, loc), loc
+		created, err := s.CreateWorkflow(ctx, model.NewWorkflow("charge"), SourceCLI)
+		require.NoError(t, err)
 
-	// A second process (a second Store on the same file) reads the same version.
-	other, err := Open(path)
-	require.NoError(t, err)
-	defer other.Close()
-	theirs, err := other.GetWorkflow(ctx, "charge")
-	require.NoError(t, err)
+		// A second process (a second Store on the same file) reads the same version.
+		other, err := Open(path)
+		require.NoError(t, err)
+		defer other.Close()
+		theirs, err := other.GetWorkflow(ctx, "charge")
+		require.NoError(t, err)
 
-	mine := created
-	mine.Public, mine.Auth = true, model.AuthAdmin
-	saved, err := s.UpdateWorkflow(ctx, mine, SourceEditor)
-	require.NoError(t, err)
-	assert.Equal(t, int64(2), saved.Version)
+		mine := created
+		mine.Public, mine.Auth = true, model.AuthAdmin
+		saved, err := s.UpdateWorkflow(ctx, mine, SourceEditor)
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), saved.Version)
 
-	theirs.Description = "charges a card"
-	_, err = other.UpdateWorkflow(ctx, theirs, SourceCLI)
-	var conflict *ConflictError
-	require.ErrorAs(t, err, &conflict)
-	assert.Contains(t, err.Error(), "charge")
-	require.NotNil(t, conflict.Current)
-	assert.Equal(t, model.AuthAdmin, conflict.Current.Auth)
+		theirs.Description = "charges a card"
+		_, err = other.UpdateWorkflow(ctx, theirs, SourceCLI)
+		var conflict *ConflictError
+		require.ErrorAs(t, err, &conflict)
+		assert.Contains(t, err.Error(), "charge")
+		require.NotNil(t, conflict.Current)
+		assert.Equal(t, model.AuthAdmin, conflict.Current.Auth)
 
-	got, err := s.GetWorkflow(ctx, "charge")
-	require.NoError(t, err)
-	assert.Equal(t, saved.Version, got.Version)
-	assert.Equal(t, model.AuthAdmin, got.Auth)
-	assert.Empty(t, got.Description, "the conflicting write must not land")
+		got, err := s.GetWorkflow(ctx, "charge")
+		require.NoError(t, err)
+		assert.Equal(t, saved.Version, got.Version)
+		assert.Equal(t, model.AuthAdmin, got.Auth)
+		assert.Empty(t, got.Description, "the conflicting write must not land")
 
-	// Deleting with a stale version is a conflict too.
-	err = other.DeleteWorkflow(ctx, theirs, SourceCLI)
-	require.ErrorAs(t, err, &conflict)
-	_, err = s.GetWorkflow(ctx, "charge")
-	require.NoError(t, err)
+		// Deleting with a stale version is a conflict too.
+		err = other.DeleteWorkflow(ctx, theirs, SourceCLI)
+		require.ErrorAs(t, err, &conflict)
+		_, err = s.GetWorkflow(ctx, "charge")
+		require.NoError(t, err)
+	})
 }
 
 func TestUpdateOfDeletedWorkflowIsAConflict(t *testing.T) {

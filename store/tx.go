@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 
@@ -24,7 +23,7 @@ const (
 // the change trail with its Source and Detail, and either all of them land
 // or none do.
 type Tx struct {
-	tx     *sql.Tx
+	tx     txHandle
 	source Source
 	// actor is who made the changes (WithActor), "" when unknown; osUser
 	// the operating-system account they ran under (WithOSUser).
@@ -62,6 +61,11 @@ func (s *Store) InTx(ctx context.Context, src Source, fn func(tx *Tx) error) err
 		return fmt.Errorf("%s: begin write: %w", s.path, err)
 	}
 	defer sqlTx.Rollback()
+	if err := s.dialect.lockWrites(ctx, sqlTx); isBusy(err) {
+		return fmt.Errorf("database %s is locked by another process (waited %s); nothing was written", s.path, busyTimeout)
+	} else if err != nil {
+		return fmt.Errorf("%s: begin write: %w", s.path, err)
+	}
 	if err := fn(&Tx{tx: sqlTx, source: src, actor: actor, osUser: osUser}); err != nil {
 		return err
 	}
@@ -90,9 +94,10 @@ func (s *Store) Generation(ctx context.Context) (int64, error) {
 	return g, nil
 }
 
-// isBusy reports SQLite's "another connection holds the lock" errors, which
-// deserve a message a user can act on rather than the driver's wording.
+// isBusy reports "another connection holds the lock" errors (SQLite's busy
+// and locked, PostgreSQL's lock timeout), which deserve a message a user
+// can act on rather than the driver's wording.
 func isBusy(err error) bool {
 	var e sqlite3.Error
-	return errors.As(err, &e) && (e.Code == sqlite3.ErrBusy || e.Code == sqlite3.ErrLocked)
+	return errors.As(err, &e) && (e.Code == sqlite3.ErrBusy || e.Code == sqlite3.ErrLocked) || isLockTimeout(err)
 }

@@ -20,12 +20,12 @@ const maxWaiverReasonLength = 500
 // workflow's current name, which is what findings carry.
 const waiverSelect = `SELECT v.rule, v.subject_kind, v.subject_id, coalesce(w.name, ''), v.reason,
 	v.created_at, v.expires_at, v.actor, v.os_user
-	FROM waivers v LEFT JOIN workflows w ON v.subject_kind = 'workflow' AND w.id = CAST(v.subject_id AS INTEGER)`
+	FROM waivers v LEFT JOIN workflows w ON v.subject_kind = 'workflow' AND CAST(w.id AS TEXT) = v.subject_id`
 
 // ListWaivers returns every waiver, expired ones included (model.Waiver's
 // ActiveAt says which apply), ordered by rule and subject.
 func (s *Store) ListWaivers(ctx context.Context) ([]model.Waiver, error) {
-	rows, err := s.conn().QueryContext(ctx, waiverSelect+` ORDER BY v.rule, v.subject_kind, coalesce(w.name, v.subject_id) COLLATE NOCASE`)
+	rows, err := s.conn().QueryContext(ctx, waiverSelect+` ORDER BY v.rule, v.subject_kind, nocase(coalesce(w.name, v.subject_id))`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list waivers: %w", s.path, err)
 	}
@@ -80,8 +80,10 @@ func (s *Store) Waive(ctx context.Context, w model.Waiver) (model.Waiver, error)
 		if err != nil {
 			return err
 		}
-		_, err = tx.tx.ExecContext(ctx, `INSERT OR REPLACE INTO waivers
-			(rule, subject_kind, subject_id, reason, created_at, expires_at, actor, os_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err = tx.tx.ExecContext(ctx, `INSERT INTO waivers
+			(rule, subject_kind, subject_id, reason, created_at, expires_at, actor, os_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (rule, subject_kind, subject_id) DO UPDATE SET reason = excluded.reason, created_at = excluded.created_at,
+				expires_at = excluded.expires_at, actor = excluded.actor, os_user = excluded.os_user`,
 			w.Rule, sub.kind, sub.ref, w.Reason, formatTime(w.CreatedAt), expires, w.By, w.OSUser)
 		if err != nil {
 			return fmt.Errorf("waive %s for %s: %w", w.Rule, w.Subject(), err)

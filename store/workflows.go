@@ -83,16 +83,13 @@ func (t *Tx) CreateWorkflow(ctx context.Context, w model.Workflow) (model.Workfl
 	}
 	at := now()
 	w.CreatedAt, w.UpdatedAt, w.Version = at, at, 1
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO workflows
+	err = t.tx.QueryRowContext(ctx, `INSERT INTO workflows
 		(name, public, auth, ignore_privacy_rules, method, description, parameters, auth_migrated, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
 		w.Name, w.Public, w.Auth, w.IgnorePrivacyRules, w.Method, w.Description, params, w.AuthMigrated,
-		formatTime(at), formatTime(at))
+		formatTime(at), formatTime(at)).Scan(&w.ID)
 	if err != nil {
 		return model.Workflow{}, fmt.Errorf("create workflow %s: %w", w.Name, err)
-	}
-	if w.ID, err = res.LastInsertId(); err != nil {
-		return model.Workflow{}, err
 	}
 	if err := t.record(ctx, at, w.ID, w.Name, model.FieldChange{Field: "workflow", New: "created: " + summary(w)}); err != nil {
 		return model.Workflow{}, err
@@ -179,7 +176,7 @@ func (t *Tx) currentFor(ctx context.Context, w model.Workflow) (model.Workflow, 
 // already has name (ignoring case).
 func (t *Tx) checkNameFree(ctx context.Context, name string, exceptID int64) error {
 	var id int64
-	err := t.tx.QueryRowContext(ctx, `SELECT id FROM workflows WHERE name = ? AND id != ?`, name, exceptID).Scan(&id)
+	err := t.tx.QueryRowContext(ctx, `SELECT id FROM workflows WHERE nocase(name) = nocase(?) AND id != ?`, name, exceptID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -196,7 +193,7 @@ func listWorkflows(ctx context.Context, q queryer) ([]model.Workflow, error) {
 	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM workflows`).Scan(&n); err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+workflowColumns+` FROM workflows ORDER BY name COLLATE NOCASE`)
+	rows, err := q.QueryContext(ctx, `SELECT `+workflowColumns+` FROM workflows ORDER BY nocase(name)`)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +210,7 @@ func listWorkflows(ctx context.Context, q queryer) ([]model.Workflow, error) {
 }
 
 func getWorkflow(ctx context.Context, q queryer, name string) (model.Workflow, error) {
-	row := q.QueryRowContext(ctx, `SELECT `+workflowColumns+` FROM workflows WHERE name = ?`, name)
+	row := q.QueryRowContext(ctx, `SELECT `+workflowColumns+` FROM workflows WHERE nocase(name) = nocase(?)`, name)
 	w, err := scanWorkflow(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.Workflow{}, notFound(name)
