@@ -24,6 +24,8 @@ flowgate set send-invoice --rename send-invoice-v2
 flowgate set sync-a get-orders --auth admin           # several at once, in one transaction
 flowgate set --select-exposure users --match 'sync-*' --auth admin --dry-run   # plan and impact, nothing written`,
 	"rm": `flowgate rm old-hook`,
+	"migrate": `flowgate migrate --db postgres://flowgate@db.internal/flowgate   # once, before the checkers start
+PGPASSFILE=~/.pgpass flowgate migrate --db "$FLOWGATE_DB"`,
 	"version": `flowgate version
 flowgate --version
 flowgate version --json | jq -r .revision`,

@@ -43,6 +43,7 @@ func newRootCmd() *cobra.Command {
 	addByFlag(root)
 	root.Flags().Bool("json", false, "print JSON")
 	addVersion(root)
+	addMigrate(root)
 	root.AddCommand(
 		newListCmd(), newShowCmd(), newAddCmd(), newSetCmd(), newRmCmd(),
 		newHistoryCmd(), newReviewCmd(), newDecideCmd(),

@@ -116,7 +116,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	}
 	opts := checker.Options{AllowQueryToken: !noQuery, Logger: logger, AccessLog: access.writer(), Calls: calls,
 		TrustedProxies: records.trusted, Metrics: newMetricsRegistry()}
-	opts.MaxStaleness, opts.Version, opts.Backend = maxStale, readVersion().Short(), "sqlite"
+	opts.MaxStaleness, opts.Version, opts.Backend = maxStale, readVersion().Short(), string(s.Backend())
 	if s.ReadOnly() {
 		opts.Calls = nil
 		logger.Warn("database is read-only: call log disabled", "db", s.Path())

@@ -66,6 +66,8 @@ type schemaVersions struct {
 	Postgres *int `json:"postgres"`
 }
 
+func ptr[T any](v T) *T { return &v }
+
 // readVersion reads this binary's build information.
 func readVersion() versionInfo {
 	info, _ := debug.ReadBuildInfo()
@@ -76,7 +78,7 @@ func readVersion() versionInfo {
 // information (nil when the binary carries none).
 func versionFrom(info *debug.BuildInfo) versionInfo {
 	v := versionInfo{Version: "(devel)", Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH,
-		Schema: schemaVersions{SQLite: store.SchemaVersion()}}
+		Schema: schemaVersions{SQLite: store.SchemaVersion(), Postgres: ptr(store.PostgresSchemaVersion())}}
 	if info == nil {
 		return v
 	}
