@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -226,23 +227,35 @@ func TestFailedTransactionWritesNothing(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *Store, loc string) {
 		gen, err := s.Generation(ctx)
 		require.NoError(t, err)
-		err = s.InTx(ctx, SourceImport, func(tx *Tx) error {
-			if _, err := tx.CreateWorkflow(ctx, model.NewWorkflow("first")); err != nil {
+		for why, second := range map[string]func(tx *Tx) error{
+			"refused by the store": func(tx *Tx) error {
+				_, err := tx.CreateWorkflow(ctx, model.NewWorkflow("FIRST"))
+				require.ErrorIs(t, err, ErrNameTaken)
 				return err
-			}
-			_, err := tx.CreateWorkflow(ctx, model.NewWorkflow("FIRST"))
-			return err
-		})
-		require.ErrorIs(t, err, ErrNameTaken)
-		ws, err := s.ListWorkflows(ctx)
-		require.NoError(t, err)
-		assert.Empty(t, ws)
-		hist, err := s.History(ctx, "")
-		require.NoError(t, err)
-		assert.Empty(t, hist)
-		after, err := s.Generation(ctx)
-		require.NoError(t, err)
-		assert.Equal(t, gen, after)
+			},
+			"refused by the database": func(tx *Tx) error {
+				_, err := tx.tx.ExecContext(ctx, `UPDATE workflows SET auth = 'root'`) // violates a CHECK
+				require.Error(t, err)
+				return err
+			},
+		} {
+			err = s.InTx(ctx, SourceImport, func(tx *Tx) error {
+				if _, err := tx.CreateWorkflow(ctx, model.NewWorkflow("first")); err != nil {
+					return err
+				}
+				return second(tx)
+			})
+			require.Error(t, err, why)
+			ws, err := s.ListWorkflows(ctx)
+			require.NoError(t, err)
+			assert.Empty(t, ws, why)
+			hist, err := s.History(ctx, "")
+			require.NoError(t, err)
+			assert.Empty(t, hist, why)
+			after, err := s.Generation(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, gen, after, why)
+		}
 	})
 }
 
@@ -304,5 +317,29 @@ func TestLockedDatabaseGivesClearErrorAndWritesNothing(t *testing.T) {
 	_, err = conn.ExecContext(ctx, "ROLLBACK")
 	require.NoError(t, err)
 	_, err = s.GetWorkflow(ctx, "blocked")
+	assert.ErrorIs(t, err, ErrNotFound)
+}
+
+func TestALockedPostgresDatabaseGivesClearErrorAndWritesNothing(t *testing.T) {
+	loc := freshPostgres(t)
+	holder, err := rawDB(t, loc).BeginTx(ctx, nil)
+	require.NoError(t, err)
+	defer holder.Rollback()
+	_, err = holder.ExecContext(ctx, `SELECT generation FROM meta FOR UPDATE`) // another writer's transaction
+	require.NoError(t, err)
+
+	short, err := url.Parse(loc)
+	require.NoError(t, err)
+	q := short.Query()
+	q.Set("lock_timeout", "50")
+	short.RawQuery = q.Encode()
+	locked := openAt(t, short.String())
+	_, err = locked.CreateWorkflow(ctx, model.NewWorkflow("blocked"), SourceCLI)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is locked by another process")
+	assert.Contains(t, err.Error(), Redact(short.String()))
+
+	require.NoError(t, holder.Rollback())
+	_, err = openAt(t, loc).GetWorkflow(ctx, "blocked")
 	assert.ErrorIs(t, err, ErrNotFound)
 }
