@@ -194,6 +194,9 @@ type CallFilter struct {
 // Each Call has At set to its minute, RemoteAddr to the last caller, and
 // Count, FirstAt, LastAt and Via filled.
 func (s *Store) ListCalls(ctx context.Context, f CallFilter) ([]Call, error) {
+	if !s.dialect.canHold(f.Workflow, f.TokenID, f.LinkID) {
+		return nil, nil // no call was logged under a name or id no row can hold
+	}
 	var where []string
 	var args []any
 	if f.Workflow != "" {

@@ -151,12 +151,16 @@ func scanLink(r scanner) (Link, error) {
 // error wrapping ErrNotFound.
 func (s *Store) RevokeLink(ctx context.Context, id string) error {
 	return s.write(ctx, func(tx *Tx) error {
-		l, err := scanLink(tx.tx.QueryRowContext(ctx, linkSelect+`WHERE id = ?`, id))
+		var l Link
+		err := sql.ErrNoRows
+		if !noRowHolds(tx.tx, id) {
+			l, err = scanLink(tx.tx.QueryRowContext(ctx, linkSelect+`WHERE id = ?`, id))
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("no link with id %q (see `flowgate link list`): %w", id, ErrNotFound)
 		}
 		if err != nil {
-			return fmt.Errorf("%s: read link %s: %w", s.path, id, err)
+			return fmt.Errorf("%s: read link %q: %w", s.path, id, err)
 		}
 		if l.RevokedAt != nil {
 			return alreadyRevoked("link", id, *l.RevokedAt)
