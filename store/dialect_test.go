@@ -59,12 +59,14 @@ func TestRedactHidesEveryPasswordOfAURL(t *testing.T) {
 		{"postgresql://fg@db.internal/flowgate?password=s3cret&sslmode=disable", "postgresql://fg@db.internal/flowgate?password=xxxxx&sslmode=disable"},
 		{"postgres://fg:s3cret@db.internal/flowgate?password=s3cret", "postgres://fg:xxxxx@db.internal/flowgate?password=xxxxx"},
 		{"postgres://fg:p%40ss%2Fword@db.internal/flowgate", "postgres://fg:xxxxx@db.internal/flowgate"},
+		{"POSTGRES://fg:s3cret@db.internal/flowgate", "postgres://fg:xxxxx@db.internal/flowgate"},
 	} {
 		assert.Equal(t, c.want, Redact(c.in), c.in)
 	}
 	// A URL that does not parse is not shown at all: its password could be
 	// anywhere.
-	bad := Redact("postgres://fg:s3cret@db.internal:port/flowgate")
-	assert.NotContains(t, bad, "s3cret")
-	assert.Contains(t, bad, "does not parse")
+	for _, bad := range []string{"postgres://fg:s3cret@db.internal:port/flowgate", "postgres:/fg:s3cret@db.internal/flowgate"} {
+		assert.NotContains(t, Redact(bad), "s3cret")
+		assert.Contains(t, Redact(bad), "does not parse")
+	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"net"
 	"net/url"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -89,4 +90,27 @@ func TestABadURLIsRefusedWithoutPrintingItsPassword(t *testing.T) {
 			assert.Contains(t, err.Error(), "database URL ", how)
 		}
 	}
+}
+
+func TestAURLInAnyCaseOrWithoutItsSlashesIsNeverTakenForAFile(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, raw := range []string{
+		"POSTGRES://flowgate:" + password + "@" + closedPort(t) + "/flowgate?connect_timeout=1",
+		"PostgreSQL://flowgate:" + password + "@" + closedPort(t) + "/flowgate?connect_timeout=1",
+		"postgres:/flowgate:" + password + "@db.internal/flowgate",
+		"postgresql:db.internal",
+	} {
+		require.True(t, IsURL(raw), raw)
+		for how, open := range openers {
+			err := open(raw)
+			require.Error(t, err, "%s: %s", how, raw)
+			assert.NotContains(t, err.Error(), password, "%s: %s", how, raw)
+			assert.NotContains(t, err.Error(), "create database", "%s: %s", how, raw)
+		}
+		entries, err := os.ReadDir(".")
+		require.NoError(t, err)
+		assert.Empty(t, entries, "no SQLite file named after %s", raw)
+	}
+	assert.False(t, IsURL("./postgres.db"))
+	assert.False(t, IsURL("data/postgres:backup.db"))
 }
