@@ -1,8 +1,10 @@
 package store
 
 import (
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -200,4 +202,59 @@ func TestCallCountsFromManyStoresAddUp(t *testing.T) {
 		}
 		assert.Equal(t, want, got, "every store's counts add up, key by key")
 	})
+}
+
+// waitForALockWait returns once a session of the database is waiting for a
+// row lock.
+func waitForALockWait(t *testing.T, raw *sql.DB) {
+	t.Helper()
+	for {
+		var waiting int
+		require.NoError(t, raw.QueryRow(`SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting))
+		if waiting > 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A writer that locks two links in the other order than the call log (as
+// removing a prefix revokes links) deadlocks with it; PostgreSQL aborts one
+// of the two, and a batch of calls must not be what is lost.
+func TestCallsLoggedThroughADeadlockAreNotLost(t *testing.T) {
+	loc := freshPostgres(t)
+	s := openAt(t, loc)
+	_, err := s.AddPrefix(ctx, "/fileupload/", "")
+	require.NoError(t, err)
+	var ids []string
+	for _, p := range []string{"/fileupload/a.pdf", "/fileupload/b.pdf"} {
+		_, l, err := s.CreateLink(ctx, NewLink{Path: p})
+		require.NoError(t, err)
+		ids = append(ids, l.ID)
+	}
+	slices.Sort(ids) // the order the call log marks them in
+	raw := rawDB(t, loc)
+	other, err := raw.BeginTx(ctx, nil)
+	require.NoError(t, err)
+	defer other.Rollback()
+	revoke := `UPDATE links SET revoked_at = '2030-01-01T00:00:00.000000000Z' WHERE id = $1`
+	_, err = other.Exec(revoke, ids[1])
+	require.NoError(t, err)
+
+	at := time.Now().UTC()
+	logged := make(chan error, 1)
+	go func() {
+		logged <- s.RecordCalls(ctx, []Call{{At: at, LinkID: ids[0], Status: 200}, {At: at, LinkID: ids[1], Status: 200}})
+	}()
+	waitForALockWait(t, raw) // the call log holds ids[0] and waits for ids[1]
+	if _, err := other.Exec(revoke, ids[0]); err != nil {
+		t.Logf("the other writer was the deadlock's victim: %v", err)
+	}
+	require.NoError(t, other.Rollback())
+	require.NoError(t, <-logged, "the batch was written, not dropped")
+	calls, err := s.ListCalls(ctx, CallFilter{})
+	require.NoError(t, err)
+	require.Len(t, calls, 2)
+	assert.Equal(t, [2]int64{1, 1}, [2]int64{calls[0].Count, calls[1].Count}, "each call counted once")
 }

@@ -184,7 +184,9 @@ func (t *Tx) revokeUncoveredLinks(ctx context.Context, at time.Time) error {
 	if err != nil {
 		return fmt.Errorf("read protected prefixes: %w", err)
 	}
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, path FROM links WHERE revoked_at IS NULL AND expires_at > ?`, formatTime(at))
+	// In id order, the order the call log marks links used in, so that the
+	// two never lock the same rows in opposite orders (a deadlock).
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, path FROM links WHERE revoked_at IS NULL AND expires_at > ? ORDER BY id`, formatTime(at))
 	if err != nil {
 		return fmt.Errorf("read links: %w", err)
 	}

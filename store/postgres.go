@@ -211,3 +211,11 @@ func isLockTimeout(err error) bool {
 	var e *pgconn.PgError
 	return errors.As(err, &e) && e.Code == "55P03"
 }
+
+// isAbortedToRetry reports a transaction PostgreSQL aborted to break a
+// deadlock (40P01) or a serialization conflict (40001): it wrote nothing,
+// and trying it again is safe.
+func isAbortedToRetry(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && (e.Code == "40P01" || e.Code == "40001")
+}
