@@ -237,7 +237,8 @@ func (s *Store) ListCalls(ctx context.Context, f CallFilter) ([]Call, error) {
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	query += " ORDER BY minute DESC, last_at DESC"
+	// The key breaks ties, so that both backends list in one order.
+	query += " ORDER BY minute DESC, last_at DESC, workflow, token_id, link_id, status, code, via"
 	if f.Limit > 0 {
 		query += " LIMIT ?"
 		args = append(args, f.Limit)

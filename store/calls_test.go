@@ -123,3 +123,19 @@ func BenchmarkRecordCalls256(b *testing.B) {
 		}
 	}
 }
+
+func TestCallsOfOneInstantAreListedInKeyOrderOnEveryBackend(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store, loc string) {
+		at := callsEpoch.Add(time.Second)
+		for _, wf := range []string{"c", "a", "b"} { // one batch each: stored in this order
+			require.NoError(t, s.RecordCalls(ctx, []Call{{At: at, Workflow: wf, Via: "proxy", Status: 200}}))
+		}
+		calls, err := s.ListCalls(ctx, CallFilter{})
+		require.NoError(t, err)
+		var got []string
+		for _, c := range calls {
+			got = append(got, c.Workflow)
+		}
+		assert.Equal(t, []string{"a", "b", "c"}, got)
+	})
+}
