@@ -2,10 +2,12 @@ package store
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -257,4 +259,81 @@ func TestCallsLoggedThroughADeadlockAreNotLost(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, calls, 2)
 	assert.Equal(t, [2]int64{1, 1}, [2]int64{calls[0].Count, calls[1].Count}, "each call counted once")
+}
+
+// race runs fn once per store at the same moment and returns the errors.
+func race(stores []*Store, fn func(i int, s *Store) error) []error {
+	errs := make([]error, len(stores))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, s := range stores {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = fn(i, s)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return errs
+}
+
+// outcome counts the racers that won and those that lost as expected
+// (lost says which errors are that), failing the test on any other error.
+func outcome(t *testing.T, errs []error, lost func(error) bool) [2]int {
+	t.Helper()
+	var n [2]int
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			n[0]++
+		case lost(err):
+			n[1]++
+		default:
+			t.Errorf("unexpected error: %v", err)
+		}
+	}
+	return n
+}
+
+// Checks made before a write (is this name free? is the row still at the
+// version read?) hold against writers in other processes at the same
+// instant: exactly one of them wins, the others get the store's answer.
+func TestRacingWritersOfOneNameOrOneVersionLeaveOneWinner(t *testing.T) {
+	const racers = 6
+	eachBackend(t, func(t *testing.T, loc string) {
+		stores := make([]*Store, racers)
+		for i := range stores {
+			stores[i] = openAt(t, loc)
+		}
+		oneWinner := [2]int{1, racers - 1}
+
+		errs := race(stores, func(i int, s *Store) error {
+			name := []string{"Signup", "SIGNUP"}[i%2]
+			_, err := s.CreateWorkflow(ctx, model.NewWorkflow(name), SourceCLI)
+			return err
+		})
+		assert.Equal(t, oneWinner, outcome(t, errs, func(err error) bool { return errors.Is(err, ErrNameTaken) }),
+			"one workflow of the name; the others are told it is taken")
+
+		read, err := stores[0].GetWorkflow(ctx, "signup")
+		require.NoError(t, err)
+		errs = race(stores, func(i int, s *Store) error {
+			w := read
+			w.Description = fmt.Sprintf("edit %d", i)
+			_, err := s.UpdateWorkflow(ctx, w, SourceEditor)
+			return err
+		})
+		assert.Equal(t, oneWinner, outcome(t, errs, func(err error) bool { var c *ConflictError; return errors.As(err, &c) }),
+			"one edit of version 1 lands; the others conflict")
+
+		errs = race(stores, func(_ int, s *Store) error {
+			_, _, err := s.CreateToken(ctx, NewToken{Kind: model.TokenAdmin, Name: "deploy"})
+			return err
+		})
+		assert.Equal(t, oneWinner, outcome(t, errs, func(err error) bool {
+			return strings.Contains(err.Error(), `an active token named "deploy" already exists`)
+		}), "one active token of the name")
+	})
 }
