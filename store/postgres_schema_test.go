@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -69,26 +70,52 @@ func TestAPostgresDatabaseTooNewForThisBinaryIsRefusedAndLeftUntouched(t *testin
 	assertRefusedUntouched(t, url, openers, fmt.Sprintf("only knows up to %d: upgrade flowgate; the database was left untouched", latest))
 }
 
+// useEverything reads and writes through every kind of query a checker
+// and the commands run, so that each is prepared on the store's
+// connections.
+func useEverything(t *testing.T, s *Store, name string) {
+	t.Helper()
+	w, err := s.CreateWorkflow(ctx, model.NewWorkflow(name), SourceCLI)
+	require.NoError(t, err)
+	w.Public = true
+	_, err = s.UpdateWorkflow(ctx, w, SourceEditor)
+	require.NoError(t, err)
+	_, tok, err := s.CreateToken(ctx, NewToken{Kind: model.TokenAdmin, Name: name})
+	require.NoError(t, err)
+	require.NoError(t, s.RecordCalls(ctx, []Call{{At: time.Now(), Workflow: name, TokenID: tok.ID, Via: "proxy", Status: 200}}))
+	snap, err := s.ReadSnapshot(ctx)
+	require.NoError(t, err)
+	assert.NotEmpty(t, snap.Workflows)
+	_, err = s.ListWorkflows(ctx)
+	require.NoError(t, err)
+	_, err = s.ListTokens(ctx)
+	require.NoError(t, err)
+	_, err = s.History(ctx, name)
+	require.NoError(t, err)
+	_, err = s.ListCalls(ctx, CallFilter{Workflow: name})
+	require.NoError(t, err)
+}
+
 func TestAPostgresDatabaseOneStepNewerIsUsedWhileTheFleetRolls(t *testing.T) {
 	url := freshPostgres(t)
 	latest := PostgresSchemaVersion()
-	// The next step is additive: a new table and a new column with a
-	// default, which this binary neither reads nor writes.
+	running := openAt(t, url) // a checker of this release, running through the upgrade
+	useEverything(t, running, "before")
+
+	// The next step is additive: a new table and new columns with
+	// defaults, which this binary neither reads nor writes.
 	_, err := rawDB(t, url).Exec(`CREATE TABLE future_things (id BIGINT);
-		ALTER TABLE workflows ADD COLUMN future TEXT NOT NULL DEFAULT ''`)
+		ALTER TABLE workflows ADD COLUMN future TEXT NOT NULL DEFAULT '';
+		ALTER TABLE tokens ADD COLUMN future TEXT NOT NULL DEFAULT '';
+		ALTER TABLE calls ADD COLUMN future TEXT NOT NULL DEFAULT ''`)
 	require.NoError(t, err)
 	setSchemaVersion(t, url, latest+1, latest)
 
+	useEverything(t, running, "during")
 	for how, open := range map[string]func(string) (*Store, error){"Open": Open, "OpenExisting": OpenExisting} {
 		s, err := open(url)
 		require.NoError(t, err, how)
-		_, err = s.CreateWorkflow(ctx, model.NewWorkflow("wf-"+strings.ToLower(how)), SourceCLI)
-		require.NoError(t, err, how)
-		_, _, err = s.CreateToken(ctx, NewToken{Kind: model.TokenAdmin, Name: how})
-		require.NoError(t, err, how)
-		snap, err := s.ReadSnapshot(ctx)
-		require.NoError(t, err, how)
-		assert.NotEmpty(t, snap.Workflows, how)
+		useEverything(t, s, "after-"+strings.ToLower(how))
 		require.NoError(t, s.Close())
 	}
 	// Only a newer binary migrates it further.
