@@ -99,7 +99,7 @@ func (s *Store) RecordCalls(ctx context.Context, calls []Call) error {
 	for attempt := 1; ; attempt++ {
 		err := s.recordCalls(ctx, merged, used)
 		if isBusy(err) {
-			return fmt.Errorf("database %s is locked by another process (waited %s); %d calls were not logged", s.path, busyTimeout, countOf(calls))
+			return fmt.Errorf("database %s is locked by another process (waited %s); %d calls were not logged", s.path, s.lockWait(), countOf(calls))
 		}
 		if !isAbortedToRetry(err) || attempt == recordAttempts {
 			return err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +31,20 @@ const connectTimeout = 10 * time.Second
 // generation row) before giving up, as SQLite's busy timeout does; a URL
 // may set its own lock_timeout.
 const lockTimeout = busyTimeout
+
+// lockWait is how long a write waits for another's lock before giving up,
+// for messages: SQLite's busy timeout, or PostgreSQL's lock_timeout (which
+// a URL may set; a bare number is milliseconds).
+func (s *Store) lockWait() string {
+	if s.pgConfig == nil {
+		return busyTimeout.String()
+	}
+	wait := s.pgConfig.RuntimeParams["lock_timeout"]
+	if _, err := strconv.Atoi(wait); err == nil {
+		return wait + "ms"
+	}
+	return wait
+}
 
 // IsURL reports whether a --db value names a PostgreSQL database rather
 // than a SQLite file: it starts with postgres: or postgresql:, in any case

@@ -336,7 +336,7 @@ func TestALockedPostgresDatabaseGivesClearErrorAndWritesNothing(t *testing.T) {
 	locked := openAt(t, short.String())
 	_, err = locked.CreateWorkflow(ctx, model.NewWorkflow("blocked"), SourceCLI)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "is locked by another process")
+	assert.Contains(t, err.Error(), "is locked by another process (waited 50ms); nothing was written")
 	assert.Contains(t, err.Error(), Redact(short.String()))
 
 	require.NoError(t, holder.Rollback())
