@@ -82,6 +82,8 @@ func TestABadURLIsRefusedWithoutPrintingItsPassword(t *testing.T) {
 		"postgres://flowgate:" + password + "@127.0.0.1:notaport/flowgate",
 		"postgres://flowgate:" + password + "@127.0.0.1/flowgate?sslmode=sometimes",
 		"postgres://flowgate@127.0.0.1/flowgate?connect_timeout=soon&password=" + password,
+		"postgres://flowgate:%40" + password + "%2F@127.0.0.1:notaport/flowgate",
+		"postgres://flowgate:%40" + password + "%2F@127.0.0.1/flowgate?sslmode=sometimes",
 	} {
 		for how, open := range openers {
 			err := open(raw)
