@@ -80,7 +80,7 @@ func (s *Store) PruneCalls(ctx context.Context, cutoff time.Time, limit int) (in
 		(SELECT minute FROM calls WHERE minute < ?1 ORDER BY minute LIMIT 1 OFFSET ?2), ?1)`,
 		MinuteOf(cutoff), max(limit, 1)-1)
 	if isBusy(err) {
-		return 0, fmt.Errorf("database %s is locked by another process (waited %s); old calls were not pruned", s.path, busyTimeout)
+		return 0, fmt.Errorf("database %s is locked by another process (waited %s); old calls were not pruned", s.path, s.lockWait())
 	}
 	if err != nil {
 		return 0, fmt.Errorf("%s: prune calls: %w", s.path, err)

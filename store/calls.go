@@ -84,6 +84,10 @@ const addCounts = ` ON CONFLICT (minute, workflow, token_id, link_id, status, co
 // links presented get their last_used_at moved forward in the same
 // transaction, at most once per clock minute each (see markUsed); that
 // bookkeeping does not bump the generation.
+//
+// A transaction PostgreSQL aborts to break a deadlock with another
+// process's (one that locks the same token or link rows in another order)
+// wrote nothing, so it is tried again rather than losing the batch.
 func (s *Store) RecordCalls(ctx context.Context, calls []Call) error {
 	if len(calls) == 0 {
 		return nil
@@ -91,22 +95,36 @@ func (s *Store) RecordCalls(ctx context.Context, calls []Call) error {
 	if err := s.writable(); err != nil {
 		return err
 	}
+	used, merged := lastUses(calls), mergeByKey(calls)
+	for attempt := 1; ; attempt++ {
+		err := s.recordCalls(ctx, merged, used)
+		if isBusy(err) {
+			return fmt.Errorf("database %s is locked by another process (waited %s); %d calls were not logged", s.path, s.lockWait(), countOf(calls))
+		}
+		if !isAbortedToRetry(err) || attempt == recordAttempts {
+			return err
+		}
+	}
+}
+
+// recordAttempts bounds the tries of one batch.
+const recordAttempts = 3
+
+// recordCalls writes merged counts and marks uses in one transaction.
+func (s *Store) recordCalls(ctx context.Context, calls []Call, used uses) error {
 	tx, err := s.conn().BeginTx(ctx, nil)
 	if isBusy(err) {
-		return fmt.Errorf("database %s is locked by another process (waited %s); %d calls were not logged", s.path, busyTimeout, countOf(calls))
+		return err
 	}
 	if err != nil {
 		return fmt.Errorf("%s: log calls: %w", s.path, err)
 	}
 	defer tx.Rollback()
-	used := lastUses(calls)
-	calls = mergeByKey(calls)
 	// Multi-row INSERTs: one statement per chunk instead of one per row.
 	for rest := calls; len(rest) > 0; {
 		n := min(len(rest), callsPerInsert)
 		args := make([]any, 0, n*11)
 		for _, c := range rest[:n] {
-			c = c.normal()
 			args = append(args, MinuteOf(c.At), c.Workflow, c.TokenID, c.LinkID, c.Status, c.Code, c.Via,
 				c.Count, formatTime(c.FirstAt), formatTime(c.LastAt), c.RemoteAddr)
 		}
@@ -194,6 +212,9 @@ type CallFilter struct {
 // Each Call has At set to its minute, RemoteAddr to the last caller, and
 // Count, FirstAt, LastAt and Via filled.
 func (s *Store) ListCalls(ctx context.Context, f CallFilter) ([]Call, error) {
+	if !s.dialect.canHold(f.Workflow, f.TokenID, f.LinkID) {
+		return nil, nil // no call was logged under a name or id no row can hold
+	}
 	var where []string
 	var args []any
 	if f.Workflow != "" {
@@ -216,7 +237,8 @@ func (s *Store) ListCalls(ctx context.Context, f CallFilter) ([]Call, error) {
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	query += " ORDER BY minute DESC, last_at DESC"
+	// The key breaks ties, so that both backends list in one order.
+	query += " ORDER BY minute DESC, last_at DESC, workflow, token_id, link_id, status, code, via"
 	if f.Limit > 0 {
 		query += " LIMIT ?"
 		args = append(args, f.Limit)

@@ -65,6 +65,9 @@ const changeColumns = `id, at, subject_kind, subject_id, workflow, field, old_va
 // workflow that includes what happened under its earlier names; for a
 // deleted one, what was recorded under that name.
 func (s *Store) History(ctx context.Context, name string) ([]Change, error) {
+	if !s.dialect.canHold(name) {
+		return nil, nil // no change was recorded under a name no workflow can have
+	}
 	query := `SELECT ` + changeColumns + ` FROM changes
 		WHERE (subject_kind = 'workflow' OR (subject_kind = 'waiver' AND workflow != ''))`
 	var args []any
@@ -81,6 +84,9 @@ func (s *Store) History(ctx context.Context, name string) ([]Change, error) {
 // numeric id as text (History finds a workflow by name); a token's or a
 // link's is its public id; a protected prefix's is the prefix.
 func (s *Store) HistoryOf(ctx context.Context, kind SubjectKind, id string) ([]Change, error) {
+	if !s.dialect.canHold(string(kind), id) {
+		return nil, nil // no subject has such a kind or id
+	}
 	query := `SELECT ` + changeColumns + ` FROM changes WHERE 1 = 1`
 	var args []any
 	if kind != "" {
@@ -147,7 +153,7 @@ func (t *Tx) recordSubject(ctx context.Context, at time.Time, sub subject, chang
 	for _, c := range changes {
 		_, err := t.tx.ExecContext(ctx, `INSERT INTO changes (at, subject_kind, subject_id, workflow_id, workflow,
 			field, old_value, new_value, source, detail, actor, os_user, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			formatTime(at), sub.kind, sub.id, sub.workflowID, sub.workflow, c.Field, c.Old, c.New, t.source, t.Detail, t.actor, t.osUser, gen)
+			formatTime(at), sub.kind, sub.id, sub.workflowID, sub.workflow, c.Field, c.Old, c.New, t.source, t.tx.d.storable(t.Detail), t.actor, t.osUser, gen)
 		if err != nil {
 			return fmt.Errorf("record change to %s %s: %w", sub.kind, sub.id, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Backend names the kind of database a store keeps its settings in: what
@@ -155,6 +156,43 @@ func (d *dialect) args(args []any) []any {
 		return args
 	}
 	return out
+}
+
+// canHold reports whether this backend can hold every one of values as
+// text. PostgreSQL's text refuses NUL bytes and invalid UTF-8 with an
+// error, in a lookup too, where SQLite simply finds nothing; flowgate
+// validates the text it stores, so on PostgreSQL such a value is one that
+// no stored row holds.
+func (d *dialect) canHold(values ...string) bool {
+	if d.backend != BackendPostgres {
+		return true
+	}
+	for _, v := range values {
+		if !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// noRowHolds reports that the backend behind q cannot hold one of values,
+// so that a lookup answers "not found" on both backends instead of an
+// error on PostgreSQL (see canHold).
+func noRowHolds(q any, values ...string) bool {
+	h, ok := q.(interface{ spelling() *dialect })
+	return ok && !h.spelling().canHold(values...)
+}
+
+// storable is text fit for a column of this backend: unchanged when the
+// backend can hold it, else with its NUL bytes, control characters and
+// invalid UTF-8 written as Go escapes (\x00, \xff), for text that is
+// only informative, such as the file an import read.
+func (d *dialect) storable(s string) string {
+	if d.canHold(s) {
+		return s
+	}
+	q := strconv.QuoteToGraphic(s)
+	return q[1 : len(q)-1]
 }
 
 // lockWrites makes a write transaction wait for every other writer, as

@@ -31,6 +31,9 @@ func (w rewriting[R]) ExecContext(ctx context.Context, query string, args ...any
 	return w.r.ExecContext(ctx, w.d.sql(query), w.d.args(args)...)
 }
 
+// spelling is the dialect the queries are rewritten for.
+func (w rewriting[R]) spelling() *dialect { return w.d }
+
 // dbHandle is the store's connection pool, speaking its dialect.
 type dbHandle struct{ rewriting[*sql.DB] }
 

@@ -151,12 +151,16 @@ func scanLink(r scanner) (Link, error) {
 // error wrapping ErrNotFound.
 func (s *Store) RevokeLink(ctx context.Context, id string) error {
 	return s.write(ctx, func(tx *Tx) error {
-		l, err := scanLink(tx.tx.QueryRowContext(ctx, linkSelect+`WHERE id = ?`, id))
+		var l Link
+		err := sql.ErrNoRows
+		if !noRowHolds(tx.tx, id) {
+			l, err = scanLink(tx.tx.QueryRowContext(ctx, linkSelect+`WHERE id = ?`, id))
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("no link with id %q (see `flowgate link list`): %w", id, ErrNotFound)
 		}
 		if err != nil {
-			return fmt.Errorf("%s: read link %s: %w", s.path, id, err)
+			return fmt.Errorf("%s: read link %q: %w", s.path, id, err)
 		}
 		if l.RevokedAt != nil {
 			return alreadyRevoked("link", id, *l.RevokedAt)
@@ -180,7 +184,9 @@ func (t *Tx) revokeUncoveredLinks(ctx context.Context, at time.Time) error {
 	if err != nil {
 		return fmt.Errorf("read protected prefixes: %w", err)
 	}
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, path FROM links WHERE revoked_at IS NULL AND expires_at > ?`, formatTime(at))
+	// In id order, the order the call log marks links used in, so that the
+	// two never lock the same rows in opposite orders (a deadlock).
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, path FROM links WHERE revoked_at IS NULL AND expires_at > ? ORDER BY id`, formatTime(at))
 	if err != nil {
 		return fmt.Errorf("read links: %w", err)
 	}

@@ -33,7 +33,16 @@ func Migrate(ctx context.Context, location string) (from, to int, err error) {
 	}
 	defer db.Close()
 	shown := Redact(location)
-	before, err := readPostgresSchema(ctx, db, shown)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("database %s: %w", shown, err)
+	}
+	defer conn.Close()
+	if err := lockMigrations(ctx, conn, shown); err != nil {
+		return 0, 0, err
+	}
+	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, int64(migrationLock))
+	before, err := readPostgresSchema(ctx, conn, shown)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -42,31 +51,38 @@ func Migrate(ctx context.Context, location string) (from, to int, err error) {
 			shown, before.version, len(postgresMigrations))
 	}
 	for step := before.version + 1; step <= len(postgresMigrations); step++ {
-		if err := applyPostgresStep(ctx, db, step, shown); err != nil {
+		if err := applyPostgresStep(ctx, conn, step); err != nil {
 			return before.version, step - 1, fmt.Errorf("upgrade %s to schema version %d: %w", shown, step, err)
 		}
 	}
 	return before.version, len(postgresMigrations), nil
 }
 
+// lockMigrations makes two `flowgate migrate` runs against one database
+// take turns. The lock belongs to the session and is taken before any step
+// begins: a step's transaction then starts after the other run committed,
+// and sees its tables. (A lock taken inside the transaction would not do:
+// PostgreSQL would keep the transaction's view of the catalog from before
+// the other run's commit, and create the tables a second time.)
+func lockMigrations(ctx context.Context, conn *sql.Conn, shown string) error {
+	_, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, int64(migrationLock))
+	if isLockTimeout(err) {
+		return fmt.Errorf("database %s is being migrated by another `flowgate migrate` (waited %s); nothing was changed: run it again when that one has finished", shown, lockTimeout)
+	}
+	if err != nil {
+		return fmt.Errorf("database %s: wait for other migrations: %w", shown, err)
+	}
+	return nil
+}
+
 // applyPostgresStep applies one step with its version bump in one
-// transaction, under the migration lock, unless another run did it first.
-func applyPostgresStep(ctx context.Context, db *sql.DB, step int, shown string) error {
-	tx, err := db.BeginTx(ctx, nil)
+// transaction; the caller holds the migration lock.
+func applyPostgresStep(ctx context.Context, conn *sql.Conn, step int) error {
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLock)); err != nil {
-		return err
-	}
-	current, err := readPostgresSchema(ctx, tx, shown)
-	if err != nil {
-		return err
-	}
-	if current.version >= step {
-		return nil // another migrate got here first
-	}
 	if step == 1 {
 		if _, err := tx.ExecContext(ctx, createSchemaTable); err != nil {
 			return err

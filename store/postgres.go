@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,11 +32,44 @@ const connectTimeout = 10 * time.Second
 // may set its own lock_timeout.
 const lockTimeout = busyTimeout
 
-// IsURL reports whether a --db value names a PostgreSQL database rather
-// than a SQLite file.
-func IsURL(location string) bool {
-	return strings.HasPrefix(location, "postgres://") || strings.HasPrefix(location, "postgresql://")
+// lockWait is how long a write waits for another's lock before giving up,
+// for messages: SQLite's busy timeout, or PostgreSQL's lock_timeout (which
+// a URL may set; a bare number is milliseconds).
+func (s *Store) lockWait() string {
+	if s.pgConfig == nil {
+		return busyTimeout.String()
+	}
+	wait := s.pgConfig.RuntimeParams["lock_timeout"]
+	if _, err := strconv.Atoi(wait); err == nil {
+		return wait + "ms"
+	}
+	return wait
 }
+
+// IsURL reports whether a --db value names a PostgreSQL database rather
+// than a SQLite file: it starts with postgres: or postgresql:, in any case
+// (URL schemes are case-insensitive). A location so named is never taken
+// for a file, even when the // is missing: Open refuses it rather than
+// create a SQLite file named after a URL, or print its password in the
+// error of a file that cannot be created.
+func IsURL(location string) bool {
+	_, ok := postgresScheme(location)
+	return ok
+}
+
+// postgresScheme returns what follows the scheme of a location meant for
+// PostgreSQL, and whether it is one.
+func postgresScheme(location string) (rest string, ok bool) {
+	for _, scheme := range []string{"postgres:", "postgresql:"} {
+		if len(location) >= len(scheme) && strings.EqualFold(location[:len(scheme)], scheme) {
+			return location[len(scheme):], true
+		}
+	}
+	return "", false
+}
+
+// notShown stands for a URL that cannot be redacted reliably.
+const notShown = "the PostgreSQL URL given (it does not parse, so it is not shown)"
 
 // Redact returns location fit to print: a PostgreSQL URL with its password
 // (in the user part or a password= parameter) replaced by xxxxx, as
@@ -43,12 +77,13 @@ func IsURL(location string) bool {
 // is not echoed at all, since it may hold a password where the parser
 // could not find it.
 func Redact(location string) string {
-	if !IsURL(location) {
+	rest, ok := postgresScheme(location)
+	if !ok {
 		return location
 	}
 	u, err := url.Parse(location)
-	if err != nil {
-		return "the PostgreSQL URL given (it does not parse, so it is not shown)"
+	if err != nil || !strings.HasPrefix(rest, "//") {
+		return notShown
 	}
 	if q := u.Query(); q.Has("password") {
 		q.Set("password", "xxxxx")
@@ -61,7 +96,11 @@ func Redact(location string) string {
 // defaults for what the URL leaves unset. Its errors never hold the
 // password.
 func postgresConfig(raw string) (*pgx.ConnConfig, error) {
-	cfg, err := pgx.ParseConfig(raw)
+	rest, _ := postgresScheme(raw)
+	if !strings.HasPrefix(rest, "//") {
+		return nil, fmt.Errorf("database URL %s: a PostgreSQL URL starts with postgres:// or postgresql://", Redact(raw))
+	}
+	cfg, err := pgx.ParseConfig("postgres:" + rest) // pgx knows the schemes in lower case only
 	if err != nil {
 		msg := err.Error()
 		if u, perr := url.Parse(raw); perr == nil {
@@ -186,4 +225,12 @@ func readPostgresSchema(ctx context.Context, q queryer, shown string) (postgresS
 func isLockTimeout(err error) bool {
 	var e *pgconn.PgError
 	return errors.As(err, &e) && e.Code == "55P03"
+}
+
+// isAbortedToRetry reports a transaction PostgreSQL aborted to break a
+// deadlock (40P01) or a serialization conflict (40001): it wrote nothing,
+// and trying it again is safe.
+func isAbortedToRetry(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && (e.Code == "40P01" || e.Code == "40001")
 }

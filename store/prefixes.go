@@ -90,7 +90,10 @@ func (s *Store) ListPrefixes(ctx context.Context) ([]Prefix, error) {
 func (s *Store) RemovePrefix(ctx context.Context, prefix string) error {
 	return s.write(ctx, func(tx *Tx) error {
 		var description string
-		err := tx.tx.QueryRowContext(ctx, `SELECT description FROM file_prefixes WHERE prefix = ?`, prefix).Scan(&description)
+		err := sql.ErrNoRows
+		if !noRowHolds(tx.tx, prefix) {
+			err = tx.tx.QueryRowContext(ctx, `SELECT description FROM file_prefixes WHERE prefix = ?`, prefix).Scan(&description)
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("no protected prefix %q (see `flowgate files list`): %w", prefix, ErrNotFound)
 		}

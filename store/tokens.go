@@ -193,12 +193,15 @@ func (s *Store) ListTokens(ctx context.Context) ([]Token, error) {
 // getToken reads one token inside a transaction, or an error wrapping
 // ErrNotFound.
 func (t *Tx) getToken(ctx context.Context, id string) (Token, error) {
+	if noRowHolds(t.tx, id) {
+		return Token{}, tokenNotFound(id)
+	}
 	tok, err := scanToken(t.tx.QueryRowContext(ctx, tokenSelect+`WHERE t.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Token{}, tokenNotFound(id)
 	}
 	if err != nil {
-		return Token{}, fmt.Errorf("read token %s: %w", id, err)
+		return Token{}, fmt.Errorf("read token %q: %w", id, err)
 	}
 	return tok, nil
 }

@@ -55,14 +55,14 @@ func (s *Store) InTx(ctx context.Context, src Source, fn func(tx *Tx) error) err
 	}
 	sqlTx, err := s.conn().BeginTx(ctx, nil)
 	if isBusy(err) {
-		return fmt.Errorf("database %s is locked by another process (waited %s); nothing was written", s.path, busyTimeout)
+		return fmt.Errorf("database %s is locked by another process (waited %s); nothing was written", s.path, s.lockWait())
 	}
 	if err != nil {
 		return fmt.Errorf("%s: begin write: %w", s.path, err)
 	}
 	defer sqlTx.Rollback()
 	if err := s.dialect.lockWrites(ctx, sqlTx); isBusy(err) {
-		return fmt.Errorf("database %s is locked by another process (waited %s); nothing was written", s.path, busyTimeout)
+		return fmt.Errorf("database %s is locked by another process (waited %s); nothing was written", s.path, s.lockWait())
 	} else if err != nil {
 		return fmt.Errorf("%s: begin write: %w", s.path, err)
 	}

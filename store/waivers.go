@@ -25,7 +25,7 @@ const waiverSelect = `SELECT v.rule, v.subject_kind, v.subject_id, coalesce(w.na
 // ListWaivers returns every waiver, expired ones included (model.Waiver's
 // ActiveAt says which apply), ordered by rule and subject.
 func (s *Store) ListWaivers(ctx context.Context) ([]model.Waiver, error) {
-	rows, err := s.conn().QueryContext(ctx, waiverSelect+` ORDER BY v.rule, v.subject_kind, nocase(coalesce(w.name, v.subject_id))`)
+	rows, err := s.conn().QueryContext(ctx, waiverSelect+` ORDER BY v.rule, v.subject_kind, nocase(coalesce(w.name, v.subject_id)), v.subject_id`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list waivers: %w", s.path, err)
 	}

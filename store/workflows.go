@@ -210,13 +210,16 @@ func listWorkflows(ctx context.Context, q queryer) ([]model.Workflow, error) {
 }
 
 func getWorkflow(ctx context.Context, q queryer, name string) (model.Workflow, error) {
+	if noRowHolds(q, name) {
+		return model.Workflow{}, notFound(name)
+	}
 	row := q.QueryRowContext(ctx, `SELECT `+workflowColumns+` FROM workflows WHERE nocase(name) = nocase(?)`, name)
 	w, err := scanWorkflow(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.Workflow{}, notFound(name)
 	}
 	if err != nil {
-		return model.Workflow{}, fmt.Errorf("read workflow %s: %w", name, err)
+		return model.Workflow{}, fmt.Errorf("read workflow %q: %w", name, err)
 	}
 	return w, nil
 }

@@ -53,9 +53,26 @@ func URL(t testing.TB) string {
 // nothing behind for the next.
 func FreshDatabase(t testing.TB) string {
 	t.Helper()
+	return freshDatabase(t, "")
+}
+
+// FreshDatabaseFrom is FreshDatabase with a copy of the database named
+// template (to which nobody may be connected) instead of an empty one:
+// copying a database that already holds a schema is several times faster
+// than creating one and building the schema in it. It needs PostgreSQL 15
+// or later (STRATEGY FILE_COPY).
+func FreshDatabaseFrom(t testing.TB, template string) string {
+	t.Helper()
+	return freshDatabase(t, " TEMPLATE "+pgx.Identifier{template}.Sanitize()+" STRATEGY FILE_COPY")
+}
+
+// freshDatabase creates a database of the test's own with the given
+// options of CREATE DATABASE.
+func freshDatabase(t testing.TB, options string) string {
+	t.Helper()
 	base := URL(t)
 	name := uniqueName(t)
-	admin(t, base, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+	admin(t, base, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+options)
 	t.Cleanup(func() { admin(t, base, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)") })
 	u, _ := url.Parse(base) // URL checked it
 	u.Path, u.RawPath = "/"+name, ""

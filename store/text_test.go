@@ -1,0 +1,75 @@
+package store
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"flowgate/model"
+)
+
+// Text no stored row can hold (a NUL byte, invalid UTF-8) is what
+// PostgreSQL refuses even in a lookup; SQLite just finds nothing. Both
+// answer alike: not found, nothing listed.
+func TestLookingUpTextNoRowCanHoldFindsNothingOnEveryBackend(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store, loc string) {
+		_, err := s.CreateWorkflow(ctx, model.NewWorkflow("kept"), SourceCLI)
+		require.NoError(t, err)
+		_, tok, err := s.CreateToken(ctx, NewToken{Kind: model.TokenAdmin, Name: "ci"})
+		require.NoError(t, err)
+		_, err = s.AddPrefix(ctx, "/fileupload/", "")
+		require.NoError(t, err)
+		const bad = "\xff\x00\x1b[2J"
+
+		_, err = s.GetWorkflow(ctx, "kept"+bad)
+		assert.ErrorIs(t, err, ErrNotFound)
+		for what, err := range map[string]error{
+			"revoke":  s.RevokeToken(ctx, tok.ID+bad),
+			"link":    s.RevokeLink(ctx, "lnk_"+bad),
+			"prefix":  s.RemovePrefix(ctx, "/fileupload/"+bad),
+			"unwaive": s.Unwaive(ctx, model.RuleOpen, "kept"+bad, ""),
+		} {
+			assert.ErrorIs(t, err, ErrNotFound, what)
+			assert.NotContains(t, err.Error(), "\x1b", "%s: the error quotes what it was given", what)
+		}
+		_, err = s.SetTokenScope(ctx, bad, model.DefaultScope())
+		assert.ErrorIs(t, err, ErrNotFound)
+		_, _, err = s.RotateToken(ctx, bad, 0)
+		assert.ErrorIs(t, err, ErrNotFound)
+		_, err = s.Waive(ctx, model.Waiver{Rule: model.RuleAdminTokenUnscoped, Token: bad, Reason: "x"})
+		assert.ErrorIs(t, err, ErrNotFound)
+
+		hist, err := s.History(ctx, bad)
+		require.NoError(t, err)
+		assert.Empty(t, hist)
+		hist, err = s.HistoryOf(ctx, SubjectToken, bad)
+		require.NoError(t, err)
+		assert.Empty(t, hist)
+		calls, err := s.ListCalls(ctx, CallFilter{Workflow: bad, TokenID: bad})
+		require.NoError(t, err)
+		assert.Empty(t, calls)
+	})
+}
+
+// The file an import read goes into the trail's detail as it is named,
+// and a file name may be any bytes: PostgreSQL keeps what it cannot hold
+// escaped instead of refusing the import.
+func TestAnImportFromAFileNamedInAnyBytesIsRecorded(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store, loc string) {
+		err := s.InTx(ctx, SourceImport, func(tx *Tx) error {
+			tx.Detail = "/tmp/caf\xe9\x00.json"
+			_, err := tx.CreateWorkflow(ctx, model.NewWorkflow("imported"))
+			return err
+		})
+		require.NoError(t, err)
+		hist, err := s.History(ctx, "imported")
+		require.NoError(t, err)
+		require.Len(t, hist, 1)
+		if IsURL(loc) {
+			assert.Equal(t, `/tmp/caf\xe9\x00.json`, hist[0].Detail)
+		} else {
+			assert.Equal(t, "/tmp/caf\xe9\x00.json", hist[0].Detail, "SQLite keeps the bytes as they were")
+		}
+	})
+}
