@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"flowgate/internal/tcpcut"
 )
 
 // fleetMember is one `flowgate serve` of a fleet: its proxying listener
@@ -22,6 +24,36 @@ type fleetMember struct {
 	name string
 	srv  *server
 	gw   string
+}
+
+// startFleet starts one `flowgate serve` per entry of staleness (its
+// --max-staleness, "" for the default) on the PostgreSQL database db,
+// each reaching it through the returned proxy, proxying to upstream and
+// with a gateway listener, and checks that each reports itself healthy on
+// the postgres backend.
+func startFleet(t *testing.T, db, upstream string, staleness ...string) (*tcpcut.Proxy, []fleetMember) {
+	t.Helper()
+	u, err := url.Parse(db)
+	require.NoError(t, err)
+	proxy := tcpcut.Start(t, u.Host)
+	shared := viaProxy(t, db, proxy.Addr())
+	fleet := make([]fleetMember, len(staleness))
+	for i, limit := range staleness {
+		args := []string{"--upstream", upstream, "--gateway-listen", "127.0.0.1:0"}
+		name := fmt.Sprintf("checker %d", i+1)
+		if limit != "" {
+			args = append(args, "--max-staleness", limit)
+			name += " (--max-staleness " + limit + ")"
+		}
+		srv := startServe(t, shared, args...)
+		fleet[i] = fleetMember{name: name, srv: srv, gw: srv.gatewayAddr(t)}
+		status, h := fleet[i].health(t)
+		require.Equal(t, 200, status, name)
+		require.Equal(t, "ok", h["status"], name)
+		require.Equal(t, "postgres", h["backend"], name)
+		require.Positive(t, h["generation"], name)
+	}
+	return proxy, fleet
 }
 
 // fleetClient gives up on a call rather than hang a test; it is safe to

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"net/url"
 	"testing"
 	"time"
 
@@ -10,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"flowgate/internal/pgtest"
-	"flowgate/internal/tcpcut"
 )
 
 // TestAFleetOfThreeCheckersSharesOnePostgreSQLAndRidesOutItsOutage is issue
@@ -30,27 +27,7 @@ func TestAFleetOfThreeCheckersSharesOnePostgreSQLAndRidesOutItsOutage(t *testing
 	doomed := newToken(t, db, "--user", "u-2", "--name", "leaked")
 	up, hits := countingUpstream(t)
 
-	u, err := url.Parse(db)
-	require.NoError(t, err)
-	proxy := tcpcut.Start(t, u.Host)
-	shared := viaProxy(t, db, proxy.Addr())
-	fleet := make([]fleetMember, 3)
-	for i := range fleet {
-		args := []string{"--upstream", up.URL, "--gateway-listen", "127.0.0.1:0"}
-		if i == 2 {
-			args = append(args, "--max-staleness", "3s")
-		}
-		srv := startServe(t, shared, args...)
-		fleet[i] = fleetMember{name: fmt.Sprintf("checker %d", i+1), srv: srv, gw: srv.gatewayAddr(t)}
-	}
-	fleet[2].name += " (--max-staleness 3s)"
-	for _, m := range fleet {
-		status, h := m.health(t)
-		assert.Equal(t, 200, status, m.name)
-		assert.Equal(t, "ok", h["status"], m.name)
-		assert.Equal(t, "postgres", h["backend"], m.name)
-		assert.Positive(t, h["generation"], m.name)
-	}
+	proxy, fleet := startFleet(t, db, up.URL, "", "", "3s")
 
 	t.Run("calls made through all three add up", func(t *testing.T) {
 		want := map[string]int64{}
@@ -101,9 +78,16 @@ func TestAFleetOfThreeCheckersSharesOnePostgreSQLAndRidesOutItsOutage(t *testing
 	proxy.Cut()
 	cutAt := time.Now()
 	t.Run("cut off, checkers decide from their snapshot and say they are stale", func(t *testing.T) {
+		staleAt := map[string]map[string]any{}
+		for _, m := range fleet[:2] {
+			staleAt[m.name], _ = m.waitForHealth(t, "stale")
+			t.Logf("%s: healthz said stale %s after the cut", m.name, time.Since(cutAt).Round(time.Millisecond))
+			m.srv.waitForLog(t, "reload failed; keeping the last good settings")
+		}
+
 		limited := fleet[2]
 		require.Equal(t, 503, limited.srv.waitForStatus(t, "/api/1.1/wf/send-invoice", admin, 503), limited.srv.log())
-		t.Logf("%s failed closed %s after the cut", limited.name, time.Since(cutAt).Round(time.Millisecond))
+		t.Logf("%s: fails closed when asked %s after the cut", limited.name, time.Since(cutAt).Round(time.Millisecond))
 		_, body := limited.call(t, "send-invoice", admin)
 		assert.Contains(t, body, `"code":"unavailable"`)
 		status, h := limited.health(t)
@@ -111,10 +95,12 @@ func TestAFleetOfThreeCheckersSharesOnePostgreSQLAndRidesOutItsOutage(t *testing
 		assert.Equal(t, "unavailable", h["status"])
 		assert.GreaterOrEqual(t, h["snapshot_age_seconds"], 3.0)
 		limited.srv.waitForLog(t, "refusing every call with 503")
+		t.Logf("%s: logged that it fails closed %s after the cut", limited.name, time.Since(cutAt).Round(time.Millisecond))
 
-		for _, m := range fleet[:2] { // past the other's limit, still deciding
-			h, took := m.waitForHealth(t, "stale")
-			t.Logf("%s: healthz said stale %s after the cut (%s of polling)", m.name, time.Since(cutAt).Round(time.Millisecond), took.Round(time.Millisecond))
+		// A second later, past the third's limit, the other two still
+		// decide, and their snapshot has aged.
+		time.Sleep(time.Second)
+		for _, m := range fleet[:2] {
 			before := hits.Load()
 			status, body := m.call(t, "send-invoice", admin)
 			assert.Equal(t, 200, status, "%s: an allowed call still reaches the upstream: %s", m.name, body)
@@ -123,12 +109,10 @@ func TestAFleetOfThreeCheckersSharesOnePostgreSQLAndRidesOutItsOutage(t *testing
 			assert.Equal(t, 403, status, "%s: the change made before the cut holds", m.name)
 			status, _ = m.call(t, "tally", doomed)
 			assert.Equal(t, 401, status, "%s: the revocation made before the cut holds", m.name)
-			time.Sleep(1100 * time.Millisecond)
 			status, later := m.health(t)
 			assert.Equal(t, 200, status, "stale but working: %v", later)
 			assert.Equal(t, "stale", later["status"], m.name)
-			assert.Greater(t, later["snapshot_age_seconds"], h["snapshot_age_seconds"], "%s: the snapshot ages", m.name)
-			m.srv.waitForLog(t, "reload failed; keeping the last good settings")
+			assert.Greater(t, later["snapshot_age_seconds"], staleAt[m.name]["snapshot_age_seconds"], "%s: the snapshot ages", m.name)
 			assert.NotContains(t, m.srv.log(), "refusing every call with 503", m.name)
 		}
 	})
@@ -137,13 +121,11 @@ func TestAFleetOfThreeCheckersSharesOnePostgreSQLAndRidesOutItsOutage(t *testing
 	restoredAt := time.Now()
 	t.Run("restored, all recover without a restart", func(t *testing.T) {
 		for _, m := range fleet {
-			_, took := m.waitForHealth(t, "ok")
-			t.Logf("%s: healthz back to ok %s after the restore", m.name, took.Round(time.Millisecond))
+			m.waitForHealth(t, "ok")
+			t.Logf("%s: healthz back to ok %s after the restore", m.name, time.Since(restoredAt).Round(time.Millisecond))
 			m.srv.waitForLog(t, "reload works again")
 		}
-		_, took := fleet[2].waitForHealth(t, "ok")
 		require.Equal(t, 200, fleet[2].srv.waitForStatus(t, "/api/1.1/wf/send-invoice", admin, 200), fleet[2].srv.log())
-		t.Logf("all recovered %s after the restore (%s)", time.Since(restoredAt).Round(time.Millisecond), took)
 		changeEnforcedByAll(t, fleet, db, "send-invoice", user, 200, "set", "send-invoice", "--auth", "user")
 	})
 
@@ -152,9 +134,6 @@ func TestAFleetOfThreeCheckersSharesOnePostgreSQLAndRidesOutItsOutage(t *testing
 		log := m.srv.log()
 		for _, secret := range []string{user, admin, doomed} {
 			assert.NotContains(t, log, secret[4:], "%s: no token in the log", m.name)
-		}
-		if pw, ok := u.User.Password(); ok && pw != "" {
-			assert.NotContains(t, log, pw, "%s: no database password in the log", m.name)
 		}
 	}
 	assert.Greater(t, proxy.Connections(), 3, "the checkers reconnected through the proxy")

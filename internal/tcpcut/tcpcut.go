@@ -5,16 +5,18 @@
 // would take every other test's database with it, and a firewall rule
 // needs root. For tests only.
 //
-// A cut is what a network partition looks like to the client: its open
-// connections end, and new ones are accepted but never answered, so a
-// client learns of the outage only through its own timeouts. Restore ends
-// the silent connections (their clients retry) and forwards again.
+// A cut ends the open connections, as a server that went away would; new
+// ones are accepted but never answered, so a client learns of the outage
+// only through its own timeouts. Silence is a network partition as the
+// client sees it: not even the open connections end, their bytes are just
+// dropped. Restore ends the silent connections (their clients retry) and
+// forwards again.
 package tcpcut
 
 import (
-	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -22,6 +24,9 @@ import (
 type Proxy struct {
 	ln     net.Listener
 	target string
+
+	// silent drops the bytes of the open connections (see Silence).
+	silent atomic.Bool
 
 	mu  sync.Mutex
 	cut bool
@@ -70,11 +75,24 @@ func (p *Proxy) Cut() {
 	closeAll(p.open)
 }
 
-// Restore closes the connections held during the cut and forwards new
-// connections again.
+// Silence drops every byte of the open connections, which stay open, and
+// holds every new one silent until Restore.
+func (p *Proxy) Silence() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cut = true
+	p.silent.Store(true)
+}
+
+// Restore closes the connections held silent (since bytes were dropped,
+// what they carry makes no sense any more) and forwards new connections
+// again.
 func (p *Proxy) Restore() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.silent.Swap(false) {
+		closeAll(p.open)
+	}
 	p.cut = false
 	closeAll(p.held)
 }
@@ -139,7 +157,7 @@ func (p *Proxy) forward(client net.Conn) {
 	p.mu.Unlock()
 	done := make(chan struct{}, 2)
 	pipe := func(dst, src net.Conn) {
-		io.Copy(dst, src) // ends with either side, or the cut
+		p.copy(dst, src)
 		done <- struct{}{}
 	}
 	go pipe(server, client)
@@ -147,6 +165,23 @@ func (p *Proxy) forward(client net.Conn) {
 	<-done
 	p.forget(client, server)
 	<-done
+}
+
+// copy copies src to dst, dropping what comes while the proxy is silent,
+// until either side ends or a cut closes them.
+func (p *Proxy) copy(dst, src net.Conn) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 && !p.silent.Load() {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 // forget closes conns and drops them from the forwarded set.

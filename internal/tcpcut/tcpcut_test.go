@@ -2,6 +2,7 @@ package tcpcut
 
 import (
 	"bufio"
+	"errors"
 	"net"
 	"testing"
 	"time"
@@ -69,9 +70,7 @@ func TestACutEndsOpenConnectionsSilencesNewOnesAndRestoreForwardsAgain(t *testin
 	assert.True(t, netErr.Timeout(), "...but never answered: %v", err)
 
 	p.Restore()
-	during.SetDeadline(time.Now().Add(2 * time.Second))
-	_, err = during.Read(make([]byte, 1))
-	assert.Error(t, err, "a connection held silent ends at the restore")
+	assertEnds(t, during)
 	after, err := net.Dial("tcp", p.Addr())
 	require.NoError(t, err)
 	defer after.Close()
@@ -79,4 +78,44 @@ func TestACutEndsOpenConnectionsSilencesNewOnesAndRestoreForwardsAgain(t *testin
 	require.NoError(t, err)
 	assert.Equal(t, "back\n", got)
 	assert.Equal(t, 3, p.Connections())
+}
+
+func TestSilenceKeepsOpenConnectionsOpenButDropsTheirBytesUntilRestore(t *testing.T) {
+	p := Start(t, echoServer(t))
+	open, err := net.Dial("tcp", p.Addr())
+	require.NoError(t, err)
+	defer open.Close()
+	_, err = roundTrip(open, "hello")
+	require.NoError(t, err)
+
+	p.Silence()
+	_, err = roundTrip(open, "anyone?")
+	var netErr net.Error
+	require.ErrorAs(t, err, &netErr)
+	assert.True(t, netErr.Timeout(), "the connection neither answers nor ends: %v", err)
+	during, err := net.Dial("tcp", p.Addr())
+	require.NoError(t, err)
+	defer during.Close()
+	_, err = roundTrip(during, "anyone?")
+	require.ErrorAs(t, err, &netErr)
+	assert.True(t, netErr.Timeout(), "nor does a new one: %v", err)
+
+	p.Restore()
+	assertEnds(t, open)
+	assertEnds(t, during)
+	after, err := net.Dial("tcp", p.Addr())
+	require.NoError(t, err)
+	defer after.Close()
+	got, err := roundTrip(after, "back")
+	require.NoError(t, err)
+	assert.Equal(t, "back\n", got)
+}
+
+// assertEnds checks that c is ended by the proxy (rather than left silent).
+func assertEnds(t *testing.T, c net.Conn) {
+	t.Helper()
+	c.SetDeadline(time.Now().Add(2 * time.Second))
+	_, err := c.Read(make([]byte, 1))
+	var ne net.Error
+	assert.False(t, err == nil || errors.As(err, &ne) && ne.Timeout(), "a connection held silent ends at the restore: %v", err)
 }
