@@ -208,10 +208,16 @@ load() {
 }
 
 # server_ticks: the CPU time (user + system, in clock ticks) used so far by
-# every server started here, nginx workers included. wrk is not counted.
+# every server started here, nginx workers included, and with
+# BACKEND=postgres the PostgreSQL server processes serving this run's
+# database (flowgate's connections: the call log's writes cost CPU there).
+# wrk is not counted.
 server_ticks() {
   local p all=("${pids[@]}")
   for p in "${pids[@]}"; do all+=($(pgrep -P "$p" || true)); done
+  if [ "$backend" = postgres ]; then
+    all+=($(psql "$pg_base" -X -At -c "SELECT pid FROM pg_stat_activity WHERE datname = '$pg_name'"))
+  fi
   for p in "${all[@]}"; do cat "/proc/$p/stat" 2>/dev/null || true; done |
     awk '{t += $14 + $15} END {print t + 0}'
 }
