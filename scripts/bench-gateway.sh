@@ -35,7 +35,15 @@
 # BENCH_FLOWGATE=BINARY measures that flowgate binary instead of one built
 # from this tree (to compare builds under the same conditions).
 #
-# Usage: scripts/bench-gateway.sh [DURATION] [CONNECTIONS]   (default 5s, 32)
+# BACKEND=postgres keeps the settings and the call log in a fresh database
+# on the PostgreSQL server of $FLOWGATE_TEST_POSTGRES (a URL whose database
+# may create others: the throwaway cluster of scripts/pg-test-cluster.sh;
+# its password from $PGPASSFILE), created with psql, given its schema with
+# `flowgate migrate` and dropped on exit. BACKEND=sqlite (the default) uses
+# a file. Decisions never touch the store, so the ratios should not move;
+# the call log's writes do go to the backend.
+#
+# Usage: [BACKEND=postgres] scripts/bench-gateway.sh [DURATION] [CONNECTIONS]   (default sqlite, 5s, 32)
 # Needs root to install wrk, nginx-light and curl when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +51,14 @@ export PATH="/usr/local/go/bin:$PATH"
 duration=${1:-5s}
 connections=${2:-32}
 perf_dir=${BENCH_PERF:-}
+backend=${BACKEND:-sqlite}
+case $backend in
+sqlite) ;;
+postgres)
+  [ -n "${FLOWGATE_TEST_POSTGRES:-}" ] || { echo "BACKEND=postgres needs FLOWGATE_TEST_POSTGRES, the URL of a PostgreSQL server to create a database on (see scripts/pg-test-cluster.sh)" >&2; exit 2; }
+  command -v psql >/dev/null || { echo "BACKEND=postgres needs psql (Debian: postgresql-client)" >&2; exit 2; } ;;
+*) echo "BACKEND=$backend: use sqlite or postgres" >&2; exit 2 ;;
+esac
 
 if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null || ! command -v curl >/dev/null; then
   echo "== installing wrk, nginx-light and curl"
@@ -55,7 +71,19 @@ fi
 go build -o "$work/" ./cmd/flowgate ./scripts/bareauth ./scripts/bareproxy
 # BENCH_FLOWGATE: another flowgate binary to measure (an older build, say).
 [ -n "${BENCH_FLOWGATE:-}" ] && cp "$BENCH_FLOWGATE" "$work/flowgate"
-db="$work/flowgate.db"
+if [ "$backend" = postgres ]; then
+  # A database of its own, named after this run, dropped after the servers
+  # stop (lib.sh's cleanup stops them).
+  pg_name="fgbench_$$_$RANDOM"
+  pg_base=$FLOWGATE_TEST_POSTGRES
+  pg_admin() { psql "$pg_base" -X -q -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
+  pg_admin "CREATE DATABASE $pg_name"
+  trap 'cleanup; pg_admin "DROP DATABASE IF EXISTS $pg_name WITH (FORCE)" || true' EXIT
+  db=$(sed -E "s#^(postgres(ql)?://[^/]*)/[^?]*#\1/$pg_name#" <<<"$pg_base")
+  "$work/flowgate" --db "$db" migrate >/dev/null
+else
+  db="$work/flowgate.db"
+fi
 fg() { "$work/flowgate" --db "$db" "$@"; } # not for servers: $! would be a subshell
 fg add send-invoice --public --auth admin >/dev/null
 token=$(fg token create --admin --name bench --quiet)
@@ -180,10 +208,16 @@ load() {
 }
 
 # server_ticks: the CPU time (user + system, in clock ticks) used so far by
-# every server started here, nginx workers included. wrk is not counted.
+# every server started here, nginx workers included, and with
+# BACKEND=postgres the PostgreSQL server processes serving this run's
+# database (flowgate's connections: the call log's writes cost CPU there).
+# wrk is not counted.
 server_ticks() {
   local p all=("${pids[@]}")
   for p in "${pids[@]}"; do all+=($(pgrep -P "$p" || true)); done
+  if [ "$backend" = postgres ]; then
+    all+=($(psql "$pg_base" -X -At -c "SELECT pid FROM pg_stat_activity WHERE datname = '$pg_name'"))
+  fi
   for p in "${all[@]}"; do cat "/proc/$p/stat" 2>/dev/null || true; done |
     awk '{t += $14 + $15} END {print t + 0}'
 }
@@ -221,7 +255,7 @@ declare -A profile_pid=([bare-auth]=$bareauth_pid [flowgate-auth]=$fg_pid [nginx
   [nginx-flowgate]=$fg_pid [bare-proxy]=$bareproxy_pid [flowgate-proxy]=$fgproxy_pid)
 pairs=("auth:bare-auth:flowgate-auth" "nginx:nginx-bare:nginx-flowgate" "proxy:bare-proxy:flowgate-proxy")
 declare -A best runs cpu profiled
-echo "wrk: 1 thread, $connections connections, $duration per run, 2 rounds, $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "backend $backend; wrk: 1 thread, $connections connections, $duration per run, 2 rounds, $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for name in "${!url[@]}"; do # warm-up: connections, code paths, the proxies' idle pools
   load "$name" 1s >/dev/null
 done
@@ -262,4 +296,8 @@ echo "load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 for pid in "$fg_pid" "$fgproxy_pid"; do kill -TERM "$pid"; done
 for pid in "$fg_pid" "$fgproxy_pid"; do wait "$pid" || true; done
 echo "call log: $(grep -ho '"calls_logged":[0-9]*,"calls_dropped":[0-9]*' "$work/flowgate.log" "$work/flowgate-proxy.log" | tr '\n' ' ')"
-echo "database after the run: $(du -k "$db" | cut -f1) KiB (+ $(du -kc "$db"-* 2>/dev/null | tail -1 | cut -f1) KiB WAL/SHM)"
+if [ "$backend" = postgres ]; then
+  echo "database after the run: $(psql "$db" -X -At -c "SELECT pg_database_size(current_database()) / 1024") KiB, $(psql "$db" -X -At -c "SELECT count(*) FROM calls") call-count rows"
+else
+  echo "database after the run: $(du -k "$db" | cut -f1) KiB (+ $(du -kc "$db"-* 2>/dev/null | tail -1 | cut -f1) KiB WAL/SHM)"
+fi
