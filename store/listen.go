@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -11,8 +12,17 @@ import (
 // committed change that decides requests (see migrations/postgres).
 const notifyChannel = "flowgate_settings"
 
-// listenRetry bounds the wait between attempts to reconnect the listener.
+// listenRetry is the wait between attempts to reconnect the listener.
 const listenRetry = 2 * time.Second
+
+// listenPing is how long the listener waits for a notification before
+// checking that the server still answers, and listenPingTimeout how long
+// that check may take: a silent connection is replaced within about their
+// sum.
+const (
+	listenPing        = 15 * time.Second
+	listenPingTimeout = 5 * time.Second
+)
 
 // changeListener holds one connection of its own LISTENing on
 // notifyChannel, and signals every notification (and every reconnection,
@@ -68,10 +78,25 @@ func (l *changeListener) listenOnce(ctx context.Context, cfg *pgx.ConnConfig) {
 	}
 	l.notify() // anything committed while we were not listening
 	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
+		wait, cancel := context.WithTimeout(ctx, listenPing)
+		_, err := conn.WaitForNotification(wait)
+		cancel()
+		switch {
+		case err == nil:
+			l.notify()
+		case ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded):
 			return
+		default:
+			// Quiet for a while: make sure the server still answers, since a
+			// partition leaves the connection open and silent for as long as
+			// TCP takes to give up.
+			ping, cancel := context.WithTimeout(ctx, listenPingTimeout)
+			err := conn.Ping(ping)
+			cancel()
+			if err != nil {
+				return
+			}
 		}
-		l.notify()
 	}
 }
 
