@@ -18,8 +18,8 @@ const listenRetry = 2 * time.Second
 // listenPing is how long the listener waits for a notification before
 // checking that the server still answers, and listenPingTimeout how long
 // that check may take: a silent connection is replaced within about their
-// sum.
-const (
+// sum. Variables so that a test can shorten them.
+var (
 	listenPing        = 15 * time.Second
 	listenPingTimeout = 5 * time.Second
 )
