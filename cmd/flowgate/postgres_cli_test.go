@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -141,6 +142,31 @@ func TestARealPasswordInTheURLStaysOutOfOutputAndLogs(t *testing.T) {
 	assert.Contains(t, srv.log(), `"db":"`+shown+`"`)
 	all.WriteString(srv.log())
 	assert.NotContains(t, all.String(), password)
+}
+
+func TestASilentServerIsAnErrorNotAHang(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // accepts, then never answers
+	require.NoError(t, err)
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		var held []net.Conn
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				for _, c := range held {
+					c.Close()
+				}
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	db := "postgres://postgres@" + ln.Addr().String() + "/x"
+	r := runCLI(t, db, "list") // runCmd kills a hang after commandLimit (-1)
+	assert.Equal(t, 2, r.Code)
+	assert.True(t, strings.HasPrefix(r.Stderr, "flowgate: cannot reach PostgreSQL database "+db+": "), r.Stderr)
+	assert.Contains(t, r.Stderr, "timeout")
+	assert.Equal(t, 1, strings.Count(r.Stderr, "\n"), r.Stderr)
 }
 
 func TestMigrateReportsTheSchemaOnBothBackends(t *testing.T) {
