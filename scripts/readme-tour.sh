@@ -17,13 +17,24 @@
 #     printing a "flowgate: warning:".
 # Lines it cannot run here are skipped with a note: `go ...` (the binary is
 # built above), curl to a host other than this machine, and the editor.
+#
+# Then the "## Moving to a shared PostgreSQL" block runs in the same folder,
+# on the tour's flowgate.db, with `go run ./cmd/flowgate` as the built
+# flowgate and its postgres:// URL replaced by a fresh database on the test
+# cluster ($FLOWGATE_TEST_POSTGRES, as for the Go tests; without it that
+# block is skipped with a note, except under CI=true, where it fails); the
+# database must then export exactly what the file does.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="/usr/local/go/bin:$PATH"
 
 work=$(mktemp -d)
 background=()
+pg_database=""
 cleanup() {
+  if [ -n "$pg_database" ]; then
+    psql "$FLOWGATE_TEST_POSTGRES" -qc "DROP DATABASE IF EXISTS $pg_database WITH (FORCE)" >/dev/null || true
+  fi
   for pid in "${background[@]}"; do
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
@@ -127,5 +138,42 @@ while IFS= read -r line || [ -n "$line" ]; do
   if id=$(grep -Eo '^id: +lnk_[0-9A-Za-z]+' <<<"$out"); then last_link_id=${id##* }; fi
   if s=$(grep -Eo 'fg_link=fgl_[0-9A-Za-z]+' <<<"$out"); then last_link_secret=${s#fg_link=}; fi
 done <"$work/tour.sh"
+
+# The "## Moving to a shared PostgreSQL" block, on the tour's database.
+awk '/^## Moving to a shared PostgreSQL/ { on = 1 } on && /^```sh/ { inside = 1; next } inside && /^```/ { exit } inside { print }' \
+  "$root/README.md" >"$work/move.sh"
+[ -s "$work/move.sh" ] || { echo "readme-tour: no \`\`\`sh block under \"## Moving to a shared PostgreSQL\" in README.md" >&2; exit 1; }
+if [ -z "${FLOWGATE_TEST_POSTGRES:-}" ]; then
+  if [ "${CI:-}" = true ]; then
+    echo "readme-tour: \$FLOWGATE_TEST_POSTGRES is unset under CI=true: the PostgreSQL block must run (.ci/run starts the cluster)" >&2
+    exit 1
+  fi
+  echo "-- skipped the \"Moving to a shared PostgreSQL\" block: \$FLOWGATE_TEST_POSTGRES is unset"
+elif [[ "$(flowgate copy-store 2>&1 || true)" == *'unknown command "copy-store"'* ]]; then
+  echo "-- skipped the \"Moving to a shared PostgreSQL\" block: this build has no copy-store command yet"
+else
+  pg_database="readme_tour_$$_$RANDOM"
+  psql "$FLOWGATE_TEST_POSTGRES" -qc "CREATE DATABASE $pg_database" >/dev/null
+  pg_url=$(sed -E "s#^(postgres(ql)?://[^/]+)/[^?]*#\1/$pg_database#" <<<"$FLOWGATE_TEST_POSTGRES")
+  while IFS= read -r line || [ -n "$line" ]; do
+    trimmed="${line#"${line%%[![:space:]]*}"}"
+    [ -z "$trimmed" ] || [[ "$trimmed" == \#* ]] && continue
+    cmd=${trimmed//go run .\/cmd\/flowgate/flowgate}
+    cmd=$(sed -E "s#postgres(ql)?://[^ ]+#'$pg_url'#g" <<<"$cmd")
+    echo "\$ $cmd"
+    set +e
+    out=$(cd "$work/tour" && timeout 120 bash -c "$cmd" </dev/null 2>&1)
+    code=$?
+    set -e
+    printf '%s\n' "$out" | sed 's/^/   /'
+    [ "$code" -eq 0 ] || { echo "readme-tour: \"$trimmed\" exited $code" >&2; exit 1; }
+    ran=$((ran + 1))
+  done <"$work/move.sh"
+  (cd "$work/tour" && flowgate export) >"$work/file-export.json"
+  flowgate --db "$pg_url" export >"$work/pg-export.json"
+  cmp -s "$work/file-export.json" "$work/pg-export.json" ||
+    { diff "$work/file-export.json" "$work/pg-export.json" | head -20; echo "readme-tour: the PostgreSQL copy exports differently from flowgate.db" >&2; exit 1; }
+  echo "   (the database exports exactly what flowgate.db does)"
+fi
 
 echo "readme-tour: $ran lines ran as expected, $skipped skipped"

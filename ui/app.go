@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"net/url"
 	"path/filepath"
 	"time"
 
@@ -66,7 +67,7 @@ func New(ctx context.Context, s *store.Store, opts Options) Model {
 	h.Styles = st.Help
 	c := &common{ctx: ctx, store: s, st: st, keys: DefaultKeyMap(), now: opts.Now,
 		ws: newWorkspace(), loadSeq: 1, loading: true}
-	m := Model{common: c, opts: opts, help: h, dbName: filepath.Base(s.Path())}
+	m := Model{common: c, opts: opts, help: h, dbName: storeName(s)}
 	for _, p := range pageList {
 		m.pages = append(m.pages, p.open(c))
 	}
@@ -184,4 +185,17 @@ func (m *Model) layout() {
 		m.dialogInner[i] = dialogWidth(m.width, m.st.Dialog, wide)
 		m.dialogFrame[i] = m.st.Dialog.Width(m.dialogInner[i] + m.st.Dialog.GetHorizontalPadding())
 	}
+}
+
+// storeName is the database as the top bar names it: a file's base name,
+// or a PostgreSQL database's host and name (never its user or password).
+func storeName(s *store.Store) string {
+	if s.Backend() != store.BackendPostgres {
+		return filepath.Base(s.Path())
+	}
+	u, err := url.Parse(s.Path())
+	if err != nil {
+		return "PostgreSQL"
+	}
+	return u.Host + u.Path
 }

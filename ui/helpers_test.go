@@ -23,10 +23,15 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// openStore opens a fresh database in a temporary folder.
+// newLocation names where openStore puts a fresh database: a file in a
+// temporary folder, unless TestTheEditorOnPostgreSQL points it at the test
+// cluster for the tests it runs again there.
+var newLocation = func(t testing.TB) string { return filepath.Join(t.TempDir(), "flowgate.db") }
+
+// openStore opens a fresh database (see newLocation).
 func openStore(t testing.TB) *store.Store {
 	t.Helper()
-	s, err := store.Open(filepath.Join(t.TempDir(), "flowgate.db"))
+	s, err := store.Open(newLocation(t))
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s

@@ -66,13 +66,14 @@ var demoApp = []demoWorkflow{
 // workflows of every kind, two API tokens, a change trail from an import,
 // the CLI and the editor, and a few logged calls — enough to see every view
 // of the editor working. It refuses a database that holds anything, so it
-// can never mix sample data into real settings.
+// can never mix sample data into real settings. A PostgreSQL database is
+// filled the same way once `flowgate migrate` has given it the schema.
 func fillDemo(ctx context.Context, s *store.Store, now time.Time) (demoSummary, error) {
 	if err := checkEmpty(ctx, s); err != nil {
 		return demoSummary{}, err
 	}
 	partly := func(err error) error {
-		return fmt.Errorf("demo data partly written to %s (%v): delete the file and try again", s.Path(), err)
+		return fmt.Errorf("demo data partly written to %s (%v): %s and try again", s.Path(), err, startOver(s))
 	}
 
 	// 1. The import, from an export of the old app.
@@ -160,9 +161,17 @@ func checkEmpty(ctx context.Context, s *store.Store) error {
 	}
 	if len(ws)+len(toks)+len(changes)+len(calls) > 0 {
 		return fmt.Errorf("%s is not a new database (%d workflows, %d tokens): the demo only fills an empty one; "+
-			"give another path with --db", s.Path(), len(ws), len(toks))
+			"give another %s with --db", s.Path(), len(ws), len(toks), pick(s.Backend() == store.BackendPostgres, "database", "path"))
 	}
 	return nil
+}
+
+// startOver says how to get an empty database again after a failed demo.
+func startOver(s *store.Store) string {
+	if s.Backend() == store.BackendPostgres {
+		return "drop and re-create the database, run `flowgate migrate --db URL`"
+	}
+	return "delete the file"
 }
 
 func demoEdit(ctx context.Context, s *store.Store, src store.Source, name string, change func(*model.Workflow)) error {

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"flowgate/store"
 	"flowgate/ui"
 )
 
@@ -26,8 +27,10 @@ func newEditCmd() *cobra.Command {
 // runRoot is `flowgate` with no command: the editor when a person is at a
 // terminal (it creates the database on a fresh clone), the list otherwise,
 // so scripts that ran `flowgate` keep getting text they can read. Without a
-// terminal and without a database it explains how to start, creating
-// nothing; with --json a missing database is an error, as for `list`.
+// terminal and without a database file it explains how to start, creating
+// nothing; with --json a missing database is an error, as for `list`. A
+// PostgreSQL URL always goes on to the list, which says what is wrong with
+// a database that is missing, unreachable or has no schema.
 func runRoot(cmd *cobra.Command, args []string) error {
 	if err := fillDemoIfAsked(cmd); err != nil {
 		return err
@@ -39,7 +42,7 @@ func runRoot(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !jsonFlag(cmd) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !jsonFlag(cmd) && !store.IsURL(path) {
 		fmt.Fprintf(cmd.OutOrStdout(), gettingStarted, path)
 		return nil
 	}

@@ -14,7 +14,8 @@ import (
 var commandExamples = map[string]string{
 	"": `flowgate                          # the editor in a terminal; the list in a script
 flowgate --demo                   # a sample app in a new ./flowgate.db, to try everything on
-flowgate --db ~/apps/shop.db list`,
+flowgate --db ~/apps/shop.db list
+flowgate --db postgres://flowgate@db.internal/flowgate list   # a fleet's shared PostgreSQL (password in ~/.pgpass)`,
 	"add": `flowgate add send-invoice --public --auth admin
 flowgate add nightly-cleanup --description "Deletes expired drafts"   # scheduled-only`,
 	"set": `flowgate set signup --public --auth none
@@ -53,7 +54,8 @@ flowgate calls --workflow send-invoice --limit 20
 flowgate calls --token tok_XXXX --json`,
 	"serve": `flowgate serve                                      # answers 200 with the decision on 127.0.0.1:8420
 flowgate serve --upstream http://127.0.0.1:3000     # reverse proxy in front of the app
-flowgate serve --upstream http://app:3000 --gateway-listen 127.0.0.1:8421`,
+flowgate serve --upstream http://app:3000 --gateway-listen 127.0.0.1:8421
+FLOWGATE_DB=postgres://flowgate@db.internal/flowgate flowgate serve --upstream http://app:3000   # one checker of a fleet`,
 	"token": `flowgate token create --admin --name deploy-bot
 flowgate token list`,
 	"token create": `flowgate token create --admin --name deploy-bot

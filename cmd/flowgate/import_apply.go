@@ -54,7 +54,7 @@ func importInto(ctx context.Context, path string, items []importer.Item, opts im
 	err = s.InTx(ctx, store.SourceImport, func(tx *store.Tx) error {
 		existing, err := tx.ListWorkflows(ctx)
 		if err != nil {
-			return fail(2, "%s: %v", path, err)
+			return fail(2, "%s: %v", s.Path(), err)
 		}
 		plan, err := planAndProve(items, existing, opts, out)
 		if err != nil {

@@ -1,5 +1,6 @@
 // Command flowgate edits, enforces and reviews the access settings of
-// backend API workflows, all kept in one SQLite file. This package only wires
+// backend API workflows, all kept in one SQLite file (or, for a fleet of
+// checkers, one shared PostgreSQL database). This package only wires
 // flags to the model, store, checker and ui packages; the rules live there.
 package main
 
@@ -37,10 +38,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		code = exit.code
 	}
 	if msg := err.Error(); msg != "" {
-		fmt.Fprintln(stderr, "flowgate: "+strings.ReplaceAll(msg, "\n", " "))
+		fmt.Fprintln(stderr, "flowgate: "+oneLine.Replace(msg))
 	}
 	return code
 }
+
+// oneLine joins a multi-line error (pgx lists each address it tried on an
+// indented line of its own) into the one line scripts expect.
+var oneLine = strings.NewReplacer("\n\t", " ", "\n", " ")
 
 // osActor is the operating-system user running the command, as the change
 // trail keeps it (os_user, and by unless --by or $FLOWGATE_USER say

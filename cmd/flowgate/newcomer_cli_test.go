@@ -187,8 +187,8 @@ func TestBadDatabaseAndOutputPathsAreNamedPlainly(t *testing.T) {
 	mustRun(t, db, "add", "old-hook")
 	folder := "flowgate: database " + dir + " is a folder: give the database file, such as " + db + "\n"
 	for args, want := range map[string]string{
-		"--db|":                                "flowgate: --db is empty: give the database file, such as flowgate.db\n",
-		"--db||add|x":                          "flowgate: --db is empty: give the database file, such as flowgate.db\n",
+		"--db|":                                "flowgate: --db is empty: give the database file, such as flowgate.db, or a postgres:// URL\n",
+		"--db||add|x":                          "flowgate: --db is empty: give the database file, such as flowgate.db, or a postgres:// URL\n",
 		"--db|" + dir:                          folder,
 		"--db|" + dir + "|list":                folder,
 		"--db|" + dir + "|add|x":               folder,

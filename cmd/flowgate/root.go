@@ -29,7 +29,9 @@ func newRootCmd() *cobra.Command {
 		Use:   "flowgate",
 		Short: "Edit, enforce and review who may call your backend API workflows",
 		Long: "flowgate keeps the access settings of backend API workflows in one SQLite file,\n" +
-			"enforces them on live HTTP calls, and reviews what is exposed.",
+			"enforces them on live HTTP calls, and reviews what is exposed. A fleet of checkers\n" +
+			"shares one PostgreSQL database instead: give --db (or $FLOWGATE_DB) a postgres:// URL\n" +
+			"and run `flowgate migrate` on it once (see docs/operations.md).",
 		Args:          rootArgs,
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -38,8 +40,12 @@ func newRootCmd() *cobra.Command {
 		// making the changes (see by.go).
 		PersistentPreRunE: setActor,
 	}
-	root.PersistentFlags().String("db", defaultDBPath(), "settings database file ($FLOWGATE_DB when set)")
-	root.PersistentFlags().Bool("demo", false, "first fill a brand-new database with a sample app (refuses one that is not empty)")
+	root.PersistentFlags().String("db", defaultDBPath(),
+		"settings database: a SQLite file, or a PostgreSQL URL postgres://USER@HOST/DB shared by a fleet ($FLOWGATE_DB when set)")
+	// The help shows the default as it is printed everywhere else: a
+	// password in $FLOWGATE_DB's URL reads xxxxx.
+	root.PersistentFlags().Lookup("db").DefValue = store.Redact(defaultDBPath())
+	root.PersistentFlags().Bool("demo", false, "first fill a brand-new database (or an empty, migrated PostgreSQL one) with a sample app (refuses one that is not empty)")
 	addByFlag(root)
 	root.Flags().Bool("json", false, "print JSON")
 	addVersion(root)
@@ -67,6 +73,9 @@ func newRootCmd() *cobra.Command {
 // --demo), which may create the file; openExistingStore for all others,
 // which refuse a missing path, since a typo would otherwise read as an
 // empty database (and pass a review gate, or export nothing over a backup).
+// A PostgreSQL URL is opened the same way by both: its database must exist
+// and hold the schema `flowgate migrate` creates, or the command stops
+// saying so; nothing ever creates a database or a schema on a server.
 
 // Both first run --demo when it was given, so it works with every command
 // that uses the database.
@@ -114,7 +123,7 @@ func openExistingStore(cmd *cobra.Command) (*store.Store, error) {
 }
 
 // missingDatabase is the error for a --db path with no file, saying how to
-// create one.
+// create one. (A URL never gets here: the store says what is missing.)
 func missingDatabase(path string) error {
 	return fail(2, "database %s does not exist (create it with `flowgate add`, `flowgate import` or `flowgate --demo`)", path)
 }
@@ -126,11 +135,17 @@ func dbPath(cmd *cobra.Command) string {
 }
 
 // checkedDBPath is dbPath, refused in one line when it cannot name a
-// database file: empty, or a folder (a likely slip for a file in it).
+// database file: empty, or a folder (a likely slip for a file in it). A
+// PostgreSQL URL is passed on as it is: the checks of files do not apply,
+// and the store refuses one it cannot use. Whatever prints the result
+// goes through store.Redact, since a URL can hold a password.
 func checkedDBPath(cmd *cobra.Command) (string, error) {
 	path := dbPath(cmd)
 	if path == "" {
-		return "", fail(2, "--db is empty: give the database file, such as flowgate.db")
+		return "", fail(2, "--db is empty: give the database file, such as flowgate.db, or a postgres:// URL")
+	}
+	if store.IsURL(path) {
+		return path, nil
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return "", fail(2, "database %s is a folder: give the database file, such as %s", path, filepath.Join(path, "flowgate.db"))

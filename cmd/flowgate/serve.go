@@ -21,7 +21,8 @@ func newServeCmd() *cobra.Command {
 		Use:   "serve [--listen ADDR] [--upstream URL] [--gateway-listen ADDR] [--tls-cert FILE --tls-key FILE] [flags]",
 		Short: "Enforce the settings on live calls: reverse proxy and forward-auth",
 		Long: "Run the runtime checker. Workflow calls are decided from the settings database, which is\n" +
-			"watched and reloaded when it changes. With --upstream, allowed calls are proxied there;\n" +
+			"watched and reloaded when it changes. Several checkers can share one PostgreSQL --db URL\n" +
+			"(see docs/operations.md). With --upstream, allowed calls are proxied there;\n" +
 			"without it they are answered 200 with the decision. Gateways can ask instead:\n" +
 			"  /_flowgate/auth        Traefik, Caddy (X-Forwarded-Method/-Uri), Envoy (/_flowgate/auth/<path>)\n" +
 			"  /_flowgate/nginx-auth  nginx auth_request (X-Original-Method/-URI)\n" +

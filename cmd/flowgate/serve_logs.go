@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"flowgate/checker"
+	"flowgate/store"
 )
 
 // addRecordFlags declares how serve records calls: where the access log
@@ -79,8 +80,12 @@ func openAccessLog(spec string, stderr *checker.LogWriter, dbPath string) (*acce
 
 // isDatabaseFile reports whether path names the database at dbPath or one
 // of SQLite's files beside it (-wal, -shm, -journal), by name or, for one
-// that exists, as the same file under another name.
+// that exists, as the same file under another name. A PostgreSQL store
+// has no such file.
 func isDatabaseFile(path, dbPath string) bool {
+	if store.IsURL(dbPath) {
+		return false // the settings live on a server, not in a file here
+	}
 	target, _ := filepath.Abs(path)
 	fi, statErr := os.Stat(path)
 	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {

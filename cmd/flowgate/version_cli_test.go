@@ -14,10 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// migrationCount counts the SQLite migrations in the source tree, which the
-// binary must report as its schema version.
-func migrationCount(t *testing.T) int {
-	files, err := filepath.Glob("../../store/migrations/*.sql")
+// migrationCount counts a backend's migrations in the source tree, which
+// the binary must report as its schema version.
+func migrationCount(t *testing.T, backend string) int {
+	files, err := filepath.Glob("../../store/migrations/" + backend + "/*.sql")
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
 	return len(files)
@@ -31,16 +31,17 @@ func TestVersionNamesTheBuildTheGoVersionAndEachSchema(t *testing.T) {
 	assert.Regexp(t, `^flowgate  \S+`, lines[0])
 	assert.Regexp(t, `^revision  ([0-9a-f]{40}( modified)?|unknown \(the build recorded none\))$`, lines[1])
 	assert.Equal(t, "go        "+runtime.Version()+" "+runtime.GOOS+"/"+runtime.GOARCH, lines[2])
-	assert.Equal(t, "sqlite    schema "+strconv.Itoa(migrationCount(t)), lines[3])
-	assert.Equal(t, "postgres  none yet", lines[4])
+	assert.Equal(t, "sqlite    schema "+strconv.Itoa(migrationCount(t, "sqlite")), lines[3])
+	assert.Equal(t, "postgres  schema "+strconv.Itoa(migrationCount(t, "postgres")), lines[4])
 	assert.NoFileExists(t, db, "version never opens the database")
 
 	assert.Equal(t, out, mustRun(t, db, "--version"), "--version prints the same")
 
 	var v versionInfo
 	decodeJSON(t, mustRun(t, db, "version", "--json"), &v)
-	assert.Equal(t, migrationCount(t), v.Schema.SQLite)
-	assert.Nil(t, v.Schema.Postgres)
+	assert.Equal(t, migrationCount(t, "sqlite"), v.Schema.SQLite)
+	require.NotNil(t, v.Schema.Postgres)
+	assert.Equal(t, migrationCount(t, "postgres"), *v.Schema.Postgres)
 	assert.Equal(t, runtime.Version(), v.Go)
 
 	r := runCLI(t, db, "version", "now")
