@@ -92,13 +92,22 @@ func Redact(location string) string {
 	return u.Redacted()
 }
 
+// urlLabel names a database URL in an error: "database URL" and the URL
+// redacted, or Redact's words for one it will not show.
+func urlLabel(raw string) string {
+	if shown := Redact(raw); shown != notShown {
+		return "database URL " + shown
+	}
+	return notShown
+}
+
 // postgresConfig parses a URL into pgx's configuration, with flowgate's
 // defaults for what the URL leaves unset. Its errors never hold the
 // password.
 func postgresConfig(raw string) (*pgx.ConnConfig, error) {
 	rest, _ := postgresScheme(raw)
 	if !strings.HasPrefix(rest, "//") {
-		return nil, fmt.Errorf("database URL %s: a PostgreSQL URL starts with postgres:// or postgresql://", Redact(raw))
+		return nil, fmt.Errorf("%s: a PostgreSQL URL starts with postgres:// or postgresql://", urlLabel(raw))
 	}
 	cfg, err := pgx.ParseConfig("postgres:" + rest) // pgx knows the schemes in lower case only
 	if err != nil {
@@ -108,7 +117,7 @@ func postgresConfig(raw string) (*pgx.ConnConfig, error) {
 				msg = strings.ReplaceAll(msg, p, "xxxxx")
 			}
 		}
-		return nil, fmt.Errorf("database URL %s: %s", Redact(raw), msg)
+		return nil, fmt.Errorf("%s: %s", urlLabel(raw), msg)
 	}
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = connectTimeout
