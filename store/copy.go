@@ -114,6 +114,12 @@ func (c copier) run(ctx context.Context, replace bool) (CopyResult, error) {
 		if err := c.switchTriggers(ctx, "DISABLE"); err != nil {
 			return CopyResult{}, err
 		}
+	} else {
+		restore, err := c.widenCache(ctx)
+		if err != nil {
+			return CopyResult{}, err
+		}
+		defer restore()
 	}
 	if replace {
 		for _, t := range dataTables {
@@ -148,6 +154,25 @@ func (c copier) run(ctx context.Context, replace bool) (CopyResult, error) {
 		return CopyResult{}, fmt.Errorf("verify the copy to %s: %w; nothing was copied", c.target, err)
 	}
 	return CopyResult{Tables: counts, Generation: gen}, nil
+}
+
+// copyCacheKiB is SQLite's page cache for the copy's connection. A copy
+// writes every table's indexes in one transaction; with SQLite's default
+// 2 MiB they no longer fit, and pages go back and forth to the WAL.
+const copyCacheKiB = 256 << 10
+
+// widenCache gives the target's SQLite connection a page cache the size of
+// a large store for the copy, and returns how to restore the one it had.
+// The cache holds only the pages a copy touches.
+func (c copier) widenCache(ctx context.Context) (restore func(), err error) {
+	var was int64
+	if err := c.dst.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&was); err != nil {
+		return nil, fmt.Errorf("%s: %w", c.target, err)
+	}
+	if _, err := c.dst.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", -copyCacheKiB)); err != nil {
+		return nil, fmt.Errorf("%s: %w", c.target, err)
+	}
+	return func() { c.dst.ExecContext(context.Background(), fmt.Sprintf("PRAGMA cache_size = %d", was)) }, nil
 }
 
 func readGeneration(ctx context.Context, q queryer) (int64, error) {

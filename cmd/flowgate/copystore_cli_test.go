@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -145,4 +147,23 @@ func TestCopyStoreRefusesWhatItCannotDoInOneLineAndTouchesNothing(t *testing.T) 
 	assert.Contains(t, r.Stdout, ", replacing what it held (generation ")
 	assert.Equal(t, mustRun(t, src, "export"), mustRun(t, target, "export"))
 	assert.Equal(t, storeDump(t, src), storeDump(t, target))
+}
+
+func TestCopyStoreReadsASourceItCannotWriteAndWritesNothingBesideIt(t *testing.T) {
+	f := newReadOnlyFixture(t)
+	nobody := asNobody(t, f.dir)
+	f.lockDown(t, 0o444)
+	before := fileBytes(t, f.db)
+	out := t.TempDir()
+	require.NoError(t, os.Chmod(out, 0o777))
+	target := filepath.Join(out, "copy.db")
+
+	cmd := exec.Command(flowgateBin, "copy-store", "--from", f.db, "--to", target)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: nobody}
+	r := runCmd(t, cmd, "")
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Contains(t, r.Stdout, "dump verified identical")
+	assert.Equal(t, before, fileBytes(t, f.db))
+	assert.Equal(t, []string{"flowgate.db"}, dirEntries(t, f.dir), "no -wal or -shm beside the source")
+	assert.Equal(t, storeDump(t, f.db), storeDump(t, target))
 }
