@@ -110,8 +110,9 @@ func (c copier) run(ctx context.Context, replace bool) (CopyResult, error) {
 	// the transaction ends: quadratic (100,000 workflows took 100 s). They
 	// are switched off for this transaction only, and what they do is done
 	// once at the end (see finishGeneration). SQLite's cost nothing.
+	var enableTriggers []string
 	if c.postgres {
-		if err := c.switchTriggers(ctx, "DISABLE"); err != nil {
+		if enableTriggers, err = c.disableTriggers(ctx); err != nil {
 			return CopyResult{}, err
 		}
 	} else {
@@ -142,7 +143,7 @@ func (c copier) run(ctx context.Context, replace bool) (CopyResult, error) {
 		return CopyResult{}, fmt.Errorf("%s: %w", c.target, err)
 	}
 	if c.postgres {
-		if err := c.switchTriggers(ctx, "ENABLE"); err != nil {
+		if err := c.alterTriggers(ctx, enableTriggers); err != nil {
 			return CopyResult{}, err
 		}
 		if err := c.advanceIdentities(ctx); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -90,41 +89,50 @@ func (c copier) pgColumnTables(ctx context.Context, column string, tables []stri
 	return out, rows.Err()
 }
 
-// switchTriggers disables (or enables again) the enabled user triggers of
-// the data tables, for this transaction only: PostgreSQL's ALTER TABLE is
-// transactional, so a failed copy leaves them as they were. It needs the
-// owner of the tables.
-func (c copier) switchTriggers(ctx context.Context, action string) error {
-	state := "tgenabled <> 'D'"
-	if action == "ENABLE" {
-		state = "tgenabled = 'D'"
-	}
+// disableTriggers disables the enabled user triggers of the data tables,
+// for this transaction only, and returns the statements that enable them
+// again (a trigger an administrator had disabled stays so). PostgreSQL's
+// ALTER TABLE is transactional: a failed copy leaves them as they were,
+// and other sessions never see them off. It needs the owner of the
+// tables.
+func (c copier) disableTriggers(ctx context.Context) (enable []string, err error) {
 	rows, err := c.dst.QueryContext(ctx, `SELECT c.relname, g.tgname FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
-		WHERE NOT g.tgisinternal AND `+state+` AND c.relnamespace = current_schema()::regnamespace AND c.relname = ANY(?)
-		ORDER BY c.relname, g.tgname`, tableNames())
+		WHERE NOT g.tgisinternal AND g.tgenabled <> 'D' AND c.relnamespace = current_schema()::regnamespace
+		AND c.relname = ANY(?) ORDER BY c.relname, g.tgname`, tableNames())
 	if err != nil {
-		return fmt.Errorf("%s: read the triggers: %w", c.target, err)
+		return nil, fmt.Errorf("%s: read the triggers: %w", c.target, err)
 	}
-	var alters []string
+	var disable []string
 	for rows.Next() {
 		var table, trigger string
 		if err := rows.Scan(&table, &trigger); err != nil {
 			rows.Close()
-			return fmt.Errorf("%s: read the triggers: %w", c.target, err)
+			return nil, fmt.Errorf("%s: read the triggers: %w", c.target, err)
 		}
-		alters = append(alters, "ALTER TABLE "+pgx.Identifier{table}.Sanitize()+" "+action+" TRIGGER "+pgx.Identifier{trigger}.Sanitize())
+		alter := "ALTER TABLE " + pgx.Identifier{table}.Sanitize() + " %s TRIGGER " + pgx.Identifier{trigger}.Sanitize()
+		disable = append(disable, fmt.Sprintf(alter, "DISABLE"))
+		enable = append(enable, fmt.Sprintf(alter, "ENABLE"))
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("%s: read the triggers: %w", c.target, err)
+		return nil, fmt.Errorf("%s: read the triggers: %w", c.target, err)
 	}
+	if err := c.alterTriggers(ctx, disable); err != nil {
+		return nil, err
+	}
+	return enable, nil
+}
+
+// alterTriggers runs ALTER TABLE statements on triggers, naming the role
+// needed when the user lacks it.
+func (c copier) alterTriggers(ctx context.Context, alters []string) error {
 	for _, alter := range alters {
 		if _, err := c.dst.ExecContext(ctx, alter); err != nil {
 			var pgErr *pgconn.PgError
 			if errors.As(err, &pgErr) && pgErr.Code == "42501" {
 				return fmt.Errorf("%s: copying into PostgreSQL switches flowgate's triggers off for the copy, which only the owner of its tables can (the role that ran `flowgate migrate`): %v; nothing was copied", c.target, pgErr.Message)
 			}
-			return fmt.Errorf("%s: %s: %w", c.target, strings.ToLower(action)+" triggers", err)
+			return fmt.Errorf("%s: %s: %w", c.target, alter, err)
 		}
 	}
 	return nil

@@ -2,6 +2,9 @@ package store
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -329,4 +332,48 @@ func TestCopyRefusesToCopyAStoreOntoItself(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "are the same store")
 	})
+}
+
+func TestCopyIntoPostgresNeedsTheOwnerAndRestoresOnlyTheTriggersItSwitchedOff(t *testing.T) {
+	src := richSource(t)
+	loc := testBackends[1].fresh(t)
+	owner := openAt(t, loc)
+	_, err := owner.conn().ExecContext(ctx, `ALTER TABLE workflows DISABLE TRIGGER waivers_follow_deleted_workflow`)
+	require.NoError(t, err)
+
+	var suffix [6]byte
+	_, err = rand.Read(suffix[:])
+	require.NoError(t, err)
+	role := "fgt_copy_" + hex.EncodeToString(suffix[:])
+	for _, q := range []string{
+		`CREATE ROLE ` + role + ` LOGIN PASSWORD 'pw'`,
+		`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ` + role,
+		`GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA public TO ` + role,
+	} {
+		_, err := owner.conn().ExecContext(ctx, q)
+		require.NoError(t, err)
+	}
+	t.Cleanup(func() {
+		owner.conn().ExecContext(ctx, `DROP OWNED BY `+role)
+		owner.conn().ExecContext(ctx, `DROP ROLE `+role)
+	})
+	u, err := url.Parse(loc)
+	require.NoError(t, err)
+	u.User = url.UserPassword(role, "pw")
+	notOwner := openAt(t, u.String())
+	_, err = notOwner.CreateWorkflow(ctx, model.NewWorkflow("mine"), SourceCLI)
+	require.NoError(t, err, "the role may write settings")
+	held := dumpOf(t, owner)
+
+	_, err = Copy(ctx, src, notOwner, true)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "only the owner of its tables can (the role that ran `flowgate migrate`)")
+	assert.NotContains(t, err.Error(), ":pw@", "the password is redacted")
+	assert.Equal(t, held, dumpOf(t, owner))
+
+	_, err = Copy(ctx, src, owner, true)
+	require.NoError(t, err)
+	states := queryStrings(t, owner, `SELECT tgname || ' ' || tgenabled::text FROM pg_trigger WHERE tgrelid = 'workflows'::regclass ORDER BY tgname`)
+	assert.Equal(t, []string{"waivers_follow_deleted_workflow D", "workflows_generation O"}, states,
+		"enabled again, except the one that was off before the copy")
 }
