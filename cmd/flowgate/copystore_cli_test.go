@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -158,9 +156,7 @@ func TestCopyStoreReadsASourceItCannotWriteAndWritesNothingBesideIt(t *testing.T
 	require.NoError(t, os.Chmod(out, 0o777))
 	target := filepath.Join(out, "copy.db")
 
-	cmd := exec.Command(flowgateBin, "copy-store", "--from", f.db, "--to", target)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: nobody}
-	r := runCmd(t, cmd, "")
+	r := runAs(t, nobody, filepath.Join(out, "unused.db"), "copy-store", "--from", f.db, "--to", target)
 	require.Equal(t, 0, r.Code, r.Stderr)
 	assert.Contains(t, r.Stdout, "dump verified identical")
 	assert.Equal(t, before, fileBytes(t, f.db))
