@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -376,4 +377,28 @@ func TestCopyIntoPostgresNeedsTheOwnerAndRestoresOnlyTheTriggersItSwitchedOff(t 
 	states := queryStrings(t, owner, `SELECT tgname || ' ' || tgenabled::text FROM pg_trigger WHERE tgrelid = 'workflows'::regclass ORDER BY tgname`)
 	assert.Equal(t, []string{"waivers_follow_deleted_workflow D", "workflows_generation O"}, states,
 		"enabled again, except the one that was off before the copy")
+}
+
+// TestACopyIntoPostgresStampsRowsForIncrementalReloads gives the target the
+// bookkeeping of incremental reloads (a gen column per row, a pruned
+// generation), which its triggers, switched off for the copy, would have
+// written: the copy stamps every row and makes every reader reload fully.
+func TestACopyIntoPostgresStampsRowsForIncrementalReloads(t *testing.T) {
+	src := richSource(t)
+	dst := openAt(t, testBackends[1].fresh(t))
+	for _, q := range []string{
+		`ALTER TABLE workflows ADD COLUMN gen BIGINT NOT NULL DEFAULT 0`,
+		`ALTER TABLE tokens ADD COLUMN gen BIGINT NOT NULL DEFAULT 0`,
+		`ALTER TABLE meta ADD COLUMN pruned_generation BIGINT NOT NULL DEFAULT 0`,
+	} {
+		_, err := dst.conn().ExecContext(ctx, q)
+		require.NoError(t, err)
+	}
+	res, err := Copy(ctx, src, dst, false)
+	require.NoError(t, err)
+	assert.Equal(t, dumpOf(t, src), dumpOf(t, dst), "gen is bookkeeping, not data")
+	gen := strconv.FormatInt(res.Generation, 10)
+	assert.Equal(t, []string{gen}, queryStrings(t, dst, `SELECT DISTINCT gen::text FROM workflows`))
+	assert.Equal(t, []string{gen}, queryStrings(t, dst, `SELECT DISTINCT gen::text FROM tokens`))
+	assert.Equal(t, []string{gen}, queryStrings(t, dst, `SELECT pruned_generation::text FROM meta`))
 }
