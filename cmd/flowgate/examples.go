@@ -27,6 +27,8 @@ flowgate set --select-exposure users --match 'sync-*' --auth admin --dry-run   #
 	"rm": `flowgate rm old-hook`,
 	"migrate": `flowgate migrate --db postgres://flowgate@db.internal/flowgate   # once, before the checkers start
 PGPASSFILE=~/.pgpass flowgate migrate --db "$FLOWGATE_DB"`,
+	"copy-store": `flowgate copy-store --from flowgate.db --to postgres://flowgate@db.internal/flowgate   # move to a shared PostgreSQL
+flowgate copy-store --from "$FLOWGATE_DB" --to backup.db --replace                      # a verified copy`,
 	"version": `flowgate version
 flowgate --version
 flowgate version --json | jq -r .revision`,

@@ -50,6 +50,7 @@ func newRootCmd() *cobra.Command {
 	root.Flags().Bool("json", false, "print JSON")
 	addVersion(root)
 	addMigrate(root)
+	addCopyStore(root)
 	root.AddCommand(
 		newListCmd(), newShowCmd(), newAddCmd(), newSetCmd(), newRmCmd(),
 		newHistoryCmd(), newReviewCmd(), newDecideCmd(),
