@@ -69,7 +69,7 @@ func postgresScheme(location string) (rest string, ok bool) {
 }
 
 // notShown stands for a URL that cannot be redacted reliably.
-const notShown = "the PostgreSQL URL given (it does not parse, so it is not shown)"
+const notShown = "the database URL given (not shown: it does not parse)"
 
 // Redact returns location fit to print: a PostgreSQL URL with its password
 // (in the user part or a password= parameter) replaced by xxxxx, as
