@@ -379,26 +379,20 @@ func TestCopyIntoPostgresNeedsTheOwnerAndRestoresOnlyTheTriggersItSwitchedOff(t 
 		"enabled again, except the one that was off before the copy")
 }
 
-// TestACopyIntoPostgresStampsRowsForIncrementalReloads gives the target the
-// bookkeeping of incremental reloads (a gen column per row, a pruned
-// generation), which its triggers, switched off for the copy, would have
-// written: the copy stamps every row and makes every reader reload fully.
+// TestACopyIntoPostgresStampsRowsForIncrementalReloads: the target's
+// triggers, switched off for the copy, would have stamped every row with
+// its generation (schema step 2); the copy stamps every row itself and
+// moves the pruned horizon, so that every reader reloads fully.
 func TestACopyIntoPostgresStampsRowsForIncrementalReloads(t *testing.T) {
 	src := richSource(t)
 	dst := openAt(t, testBackends[1].fresh(t))
-	for _, q := range []string{
-		`ALTER TABLE workflows ADD COLUMN gen BIGINT NOT NULL DEFAULT 0`,
-		`ALTER TABLE tokens ADD COLUMN gen BIGINT NOT NULL DEFAULT 0`,
-		`ALTER TABLE meta ADD COLUMN pruned_generation BIGINT NOT NULL DEFAULT 0`,
-	} {
-		_, err := dst.conn().ExecContext(ctx, q)
-		require.NoError(t, err)
-	}
 	res, err := Copy(ctx, src, dst, false)
 	require.NoError(t, err)
 	assert.Equal(t, dumpOf(t, src), dumpOf(t, dst), "gen is bookkeeping, not data")
 	gen := strconv.FormatInt(res.Generation, 10)
 	assert.Equal(t, []string{gen}, queryStrings(t, dst, `SELECT DISTINCT gen::text FROM workflows`))
 	assert.Equal(t, []string{gen}, queryStrings(t, dst, `SELECT DISTINCT gen::text FROM tokens`))
+	assert.Equal(t, []string{gen}, queryStrings(t, dst, `SELECT DISTINCT gen::text FROM links`))
+	assert.Equal(t, []string{gen}, queryStrings(t, dst, `SELECT DISTINCT gen::text FROM file_prefixes`))
 	assert.Equal(t, []string{gen}, queryStrings(t, dst, `SELECT pruned_generation::text FROM meta`))
 }
