@@ -59,8 +59,7 @@ func newSnapshot(s store.Snapshot) *snapshot {
 		snap.workflows[model.NameKey(w.Name)] = w
 	}
 	for _, k := range s.Tokens {
-		scope := k.Scope
-		e := tokenEntry{id: k.ID, userID: k.UserID, kind: k.Kind.Credential(), scope: &scope}
+		e := tokenEntry{id: k.ID, userID: k.UserID, kind: k.Kind.Credential(), scope: k.Scope}
 		if k.ExpiresAt != nil {
 			e.expires = k.ExpiresAt.UnixNano()
 		}
