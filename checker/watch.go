@@ -9,10 +9,13 @@ import (
 )
 
 // Source is where settings come from; *store.Store is one. Generation must
-// be cheap: it is polled several times a second.
+// be cheap: it is polled several times a second. ReadDelta is what changed
+// after a generation, so that a reload costs what changed, not what is
+// stored.
 type Source interface {
 	Generation(ctx context.Context) (int64, error)
 	ReadSnapshot(ctx context.Context) (store.Snapshot, error)
+	ReadDelta(ctx context.Context, since int64) (store.Delta, error)
 }
 
 // PollInterval is how often Watch looks for changes: a change saved in any
@@ -33,7 +36,7 @@ func (c *Checker) Load(ctx context.Context, src Source) error {
 	return nil
 }
 
-// Watch polls src every interval and loads a new snapshot whenever the
+// Watch polls src every interval and applies the changes whenever the
 // generation differs from the loaded one, or the file was replaced (see
 // Replaceable), until ctx is done. Every poll that reads the store, changed
 // or not, counts as a successful check (see Options.MaxStaleness). A failed
@@ -71,7 +74,8 @@ type Replaceable interface {
 	Path() string
 }
 
-// reloadIfChanged loads a new snapshot if the database moved on, or was
+// reloadIfChanged applies the changes since the loaded generation if the
+// database moved on (applyChanges), or loads everything when it was
 // replaced by another file: then the new file is read whatever its
 // generation says, since a restored backup's count may equal the old one.
 // *replaced carries a replacement whose load failed over to the next poll.
@@ -96,15 +100,45 @@ func (c *Checker) reloadIfChanged(ctx context.Context, src Source, replaced *boo
 	if err != nil {
 		return err
 	}
-	if gen == c.Generation() {
+	cur := c.snap.Load()
+	if cur != nil && gen == cur.generation {
 		return nil
 	}
 	start := time.Now()
-	if err := c.Load(ctx, src); err != nil {
+	applied, removed, added := "everything", 0, 0
+	if cur == nil {
+		err = c.Load(ctx, src)
+	} else {
+		applied, removed, added, err = c.applyChanges(ctx, src, cur)
+	}
+	if err != nil {
 		return err
 	}
 	s := c.snap.Load()
-	c.log.Info("settings reloaded", "generation", s.generation, "workflows", len(s.workflows),
-		"tokens", len(s.tokens), "prefixes", len(s.prefixes), "links", len(s.links), "took", time.Since(start).Round(time.Microsecond).String())
+	workflows, tokens, links := s.sizes()
+	c.log.Info("settings reloaded", "generation", s.generation, "read", applied, "removed", removed, "added", added,
+		"workflows", workflows, "tokens", tokens, "prefixes", len(s.prefixes), "links", links,
+		"took", time.Since(start).Round(time.Microsecond).String())
 	return nil
+}
+
+// applyChanges reads what changed since cur and makes cur with those
+// changes current, or loads everything when the store can no longer tell
+// the changes (see store.Delta.Full). It says which it read ("changes" or
+// "everything") and how many keys the changes removed and added.
+func (c *Checker) applyChanges(ctx context.Context, src Source, cur *snapshot) (applied string, removed, added int, err error) {
+	d, err := src.ReadDelta(ctx, cur.generation)
+	if err != nil {
+		return "", 0, 0, fmt.Errorf("read changes: %w", err)
+	}
+	if d.Full {
+		return "everything", 0, 0, c.Load(ctx, src)
+	}
+	// Only Watch swaps after the first load; should a Load have run in
+	// between, the next poll reads the changes since it instead.
+	if c.snap.CompareAndSwap(cur, cur.applyDelta(d)) {
+		c.metrics.loaded(true)
+	}
+	removed, added = deltaSize(d)
+	return "changes", removed, added, nil
 }
