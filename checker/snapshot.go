@@ -18,18 +18,18 @@ type snapshot struct {
 	// workflows is keyed by the lower-cased name (names are unique
 	// ignoring case), sharded by workflowShard of that key.
 	workflows [shardCount]map[string]*model.Workflow
-	// tokens holds only unrevoked tokens, keyed by SHA-256 and sharded by
-	// its first byte. A rotated token has two entries with the same id:
-	// the new secret, and the previous one until its overlap ends.
-	tokens [shardCount]map[model.TokenHash]tokenEntry
+	// tokens holds only unrevoked tokens, keyed by SHA-256. A rotated
+	// token has two entries with the same id: the new secret, and the
+	// previous one until its overlap ends.
+	tokens hashIndex[tokenEntry]
 	// prefixes are the protected file prefixes (model.PrefixFor).
 	prefixes []string
-	// links holds only unrevoked share links, sharded like tokens.
-	links [shardCount]map[model.TokenHash]linkEntry
+	// links holds only unrevoked share links, keyed by SHA-256.
+	links hashIndex[linkEntry]
 }
 
-// shardCount is how many shards each index has. A shard of tokens is
-// picked by the first byte of a SHA-256, which is uniform.
+// shardCount is how many shards each index has. A shard of tokens or links
+// is picked by the first byte of a SHA-256, which is uniform.
 const shardCount = 256
 
 // workflowShard picks the shard of a lower-cased workflow name: FNV-1a, so
@@ -97,21 +97,16 @@ func newSnapshot(s store.Snapshot) *snapshot {
 		ids.WriteString(s.Tokens[i].UserID)
 	}
 	all, at := ids.String(), 0
-	for i := range snap.tokens {
-		snap.tokens[i] = make(map[model.TokenHash]tokenEntry, len(s.Tokens)/shardCount+1)
-	}
-	for i := range s.Tokens {
-		k := &s.Tokens[i]
-		end := at + len(k.ID) + len(k.UserID)
-		snap.tokens[k.Hash[0]][k.Hash] = newTokenEntry(k, all[at:end])
-		at = end
-	}
-	for _, l := range s.Links {
-		if snap.links[l.Hash[0]] == nil {
-			snap.links[l.Hash[0]] = map[model.TokenHash]linkEntry{}
-		}
-		snap.links[l.Hash[0]][l.Hash] = newLinkEntry(l)
-	}
+	snap.tokens = buildHashIndex(len(s.Tokens), func(i int) model.TokenHash { return s.Tokens[i].Hash },
+		func(i int) tokenEntry {
+			k := &s.Tokens[i]
+			end := at + len(k.ID) + len(k.UserID)
+			e := newTokenEntry(k, all[at:end])
+			at = end
+			return e
+		})
+	snap.links = buildHashIndex(len(s.Links), func(i int) model.TokenHash { return s.Links[i].Hash },
+		func(i int) linkEntry { return newLinkEntry(s.Links[i]) })
 	return snap
 }
 
@@ -151,23 +146,15 @@ func (s *snapshot) workflow(name string) *model.Workflow {
 }
 
 // token is the entry of an unrevoked token's hash.
-func (s *snapshot) token(h model.TokenHash) (tokenEntry, bool) {
-	e, ok := s.tokens[h[0]][h]
-	return e, ok
-}
+func (s *snapshot) token(h model.TokenHash) (tokenEntry, bool) { return s.tokens.get(&h) }
 
 // link is the entry of an unrevoked share link's hash.
-func (s *snapshot) link(h model.TokenHash) (linkEntry, bool) {
-	e, ok := s.links[h[0]][h]
-	return e, ok
-}
+func (s *snapshot) link(h model.TokenHash) (linkEntry, bool) { return s.links.get(&h) }
 
 // sizes counts the workflows, token keys and links, for the log.
 func (s *snapshot) sizes() (workflows, tokens, links int) {
 	for i := range shardCount {
 		workflows += len(s.workflows[i])
-		tokens += len(s.tokens[i])
-		links += len(s.links[i])
 	}
-	return workflows, tokens, links
+	return workflows, s.tokens.len(), s.links.len()
 }

@@ -24,64 +24,44 @@ func (s *snapshot) applyDelta(d store.Delta) *snapshot {
 			delete(copied.workflows(&next, i), key)
 		}
 	}
-	for _, h := range d.RemovedTokens {
-		if _, ok := next.tokens[h[0]][h]; ok {
-			delete(copied.tokens(&next, h[0]), h)
-		}
-	}
-	for _, h := range d.RemovedLinks {
-		if _, ok := next.links[h[0]][h]; ok {
-			delete(copied.links(&next, h[0]), h)
-		}
-	}
 	for i := range d.Workflows {
 		w := &d.Workflows[i]
 		key := model.NameKey(w.Name)
 		copied.workflows(&next, workflowShard(key))[key] = w
 	}
+	tokens := make([]hashed[tokenEntry], len(d.Tokens))
 	for i := range d.Tokens {
 		k := &d.Tokens[i]
-		copied.tokens(&next, k.Hash[0])[k.Hash] = newTokenEntry(k, k.ID+k.UserID)
+		tokens[i] = hashed[tokenEntry]{hash: k.Hash, value: newTokenEntry(k, k.ID+k.UserID)}
 	}
-	for _, l := range d.Links {
-		copied.links(&next, l.Hash[0])[l.Hash] = newLinkEntry(l)
+	next.tokens = s.tokens.with(d.RemovedTokens, tokens)
+	links := make([]hashed[linkEntry], len(d.Links))
+	for i, l := range d.Links {
+		links[i] = hashed[linkEntry]{hash: l.Hash, value: newLinkEntry(l)}
 	}
+	next.links = s.links.with(d.RemovedLinks, links)
 	if d.PrefixesChanged {
 		next.prefixes = d.Prefixes
 	}
 	return &next
 }
 
-// shardsCopied records which shards of a snapshot being built are its own
-// copies, which it may write, rather than shared with its predecessor.
-type shardsCopied struct {
-	workflowShards, tokenShards, linkShards [shardCount]bool
-}
+// shardsCopied records which workflow shards of a snapshot being built are
+// its own copies, which it may write, rather than shared with its
+// predecessor.
+type shardsCopied [shardCount]bool
 
+// workflows makes shard i of s's workflows its own copy the first time it
+// is written, and returns it.
 func (c *shardsCopied) workflows(s *snapshot, i uint8) map[string]*model.Workflow {
-	return ownShard(&s.workflows[i], &c.workflowShards[i])
-}
-
-func (c *shardsCopied) tokens(s *snapshot, i uint8) map[model.TokenHash]tokenEntry {
-	return ownShard(&s.tokens[i], &c.tokenShards[i])
-}
-
-func (c *shardsCopied) links(s *snapshot, i uint8) map[model.TokenHash]linkEntry {
-	return ownShard(&s.links[i], &c.linkShards[i])
-}
-
-// ownShard makes *shard the snapshot's own copy the first time it is
-// written, and returns it.
-func ownShard[K comparable, V any](shard *map[K]V, copied *bool) map[K]V {
-	if !*copied {
-		if *shard == nil {
-			*shard = map[K]V{}
-		} else {
-			*shard = maps.Clone(*shard)
+	if !c[i] {
+		s.workflows[i] = maps.Clone(s.workflows[i])
+		if s.workflows[i] == nil {
+			s.workflows[i] = map[string]*model.Workflow{}
 		}
-		*copied = true
+		c[i] = true
 	}
-	return *shard
+	return s.workflows[i]
 }
 
 // deltaSize counts what a delta removes and adds, for the log.

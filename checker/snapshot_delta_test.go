@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -148,7 +149,7 @@ func assertSameSnapshot(t *testing.T, want, got *snapshot) bool {
 	t.Helper()
 	ok := assert.Equal(t, want.generation, got.generation, "generation") &&
 		assert.Equal(t, want.prefixes, got.prefixes, "prefixes")
-	w, g := snapshotContents(want), snapshotContents(got)
+	w, g := snapshotContents(t, want), snapshotContents(t, got)
 	for _, part := range []string{"workflows", "tokens", "links"} {
 		ok = assert.Equal(t, w[part], g[part], part) && ok
 	}
@@ -157,20 +158,40 @@ func assertSameSnapshot(t *testing.T, want, got *snapshot) bool {
 
 // snapshotContents flattens a snapshot's shards into comparable maps,
 // checking that every entry sits in the shard its key picks.
-func snapshotContents(s *snapshot) map[string]map[string]string {
+func snapshotContents(t *testing.T, s *snapshot) map[string]map[string]string {
 	out := map[string]map[string]string{"workflows": {}, "tokens": {}, "links": {}}
 	for i := range shardCount {
 		for k, w := range s.workflows[i] {
 			out["workflows"][fmt.Sprintf("%s@%d", k, workflowShard(k))] = fmt.Sprintf("%d %s %v %s %s", w.ID, w.Name, w.Public, w.Auth, w.Method)
 		}
-		for h, e := range s.tokens[i] {
-			out["tokens"][fmt.Sprintf("%x@%d", h, i)] = fmt.Sprintf("%s %s %d %d %v", e.id(), e.userID(), e.kind, e.expires, *e.scope)
+		for _, e := range shardEntries(t, s.tokens[i]) {
+			out["tokens"][fmt.Sprintf("%x@%d", e.hash, i)] = fmt.Sprintf("%s %s %d %d %v",
+				e.value.id(), e.value.userID(), e.value.kind, e.value.expires, *e.value.scope)
 		}
-		for h, e := range s.links[i] {
-			out["links"][fmt.Sprintf("%x@%d", h, i)] = fmt.Sprintf("%s %s %d", e.id, e.path, e.expires)
+		for _, e := range shardEntries(t, s.links[i]) {
+			out["links"][fmt.Sprintf("%x@%d", e.hash, i)] = fmt.Sprintf("%s %s %d", e.value.id, e.value.path, e.value.expires)
 		}
 	}
 	return out
+}
+
+// shardEntries are the entries of a shard, checked to be in order, with
+// prefixes that match: a lookup relies on both.
+func shardEntries[V any](t *testing.T, s *hashShard[V]) []hashed[V] {
+	t.Helper()
+	if s == nil {
+		return nil
+	}
+	assert.NotEmpty(t, s.entries, "an empty shard is nil")
+	assert.Len(t, s.prefixes, len(s.entries))
+	assert.True(t, slices.IsSortedFunc(s.entries, compareHashes[V]), "a shard is sorted")
+	for i := range s.entries {
+		assert.Equal(t, hashPrefix(&s.entries[i].hash), s.prefixes[i])
+		if i > 0 {
+			assert.NotEqual(t, s.entries[i-1].hash, s.entries[i].hash, "a shard holds a hash once")
+		}
+	}
+	return s.entries
 }
 
 func TestARevocationCopiesOneTokenShardAndSharesTheRest(t *testing.T) {
@@ -191,7 +212,7 @@ func TestARevocationCopiesOneTokenShardAndSharesTheRest(t *testing.T) {
 	assert.True(t, ok, "the old snapshot, which a decision may still hold, is untouched")
 	var copied []int
 	for i := range shardCount {
-		if reflect.ValueOf(before.tokens[i]).UnsafePointer() != reflect.ValueOf(after.tokens[i]).UnsafePointer() {
+		if before.tokens[i] != after.tokens[i] {
 			copied = append(copied, i)
 		}
 		assert.Equal(t, reflect.ValueOf(before.workflows[i]).UnsafePointer(), reflect.ValueOf(after.workflows[i]).UnsafePointer())

@@ -90,7 +90,7 @@ func (d *Delta) read(ctx context.Context, q queryer, since int64) error {
 		return fmt.Errorf("read changed workflows: %w", err)
 	}
 	at := now()
-	if d.Tokens, err = readTokenKeys(ctx, q, tokenKeyColumns+` AND gen > ?`, formatTime(at), since); err != nil {
+	if d.Tokens, err = readTokenKeys(ctx, q, nil, tokenKeyColumns+` AND gen > ?`, formatTime(at), since); err != nil {
 		return fmt.Errorf("read changed tokens: %w", err)
 	}
 	if d.Links, err = readLinkKeys(ctx, q, linkKeyColumns+` AND gen > ?`, formatTime(at), since); err != nil {

@@ -46,18 +46,23 @@ const tokenKeyColumns = `SELECT hash, id, kind, user_id, expires_at, workflows, 
 // listTokenKeys reads the keys of every unrevoked token, plus the previous
 // secret of each token whose rotation overlap has not ended at now.
 func listTokenKeys(ctx context.Context, q queryer, at time.Time) ([]TokenKey, error) {
-	return readTokenKeys(ctx, q, tokenKeyColumns, formatTime(at))
+	// Sizing the slice up front (like listWorkflows) spares copying a
+	// million keys again and again while it grows.
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM tokens`).Scan(&n); err != nil {
+		return nil, err
+	}
+	return readTokenKeys(ctx, q, make([]TokenKey, 0, n), tokenKeyColumns, formatTime(at))
 }
 
-// readTokenKeys reads the token keys a query of tokenKeyColumns (and
-// perhaps more conditions) returns.
-func readTokenKeys(ctx context.Context, q queryer, query string, args ...any) ([]TokenKey, error) {
+// readTokenKeys appends to out the token keys a query of tokenKeyColumns
+// (and perhaps more conditions) returns.
+func readTokenKeys(ctx context.Context, q queryer, out []TokenKey, query string, args ...any) ([]TokenKey, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []TokenKey
 	scopes := scopeCache{}
 	for rows.Next() {
 		var k TokenKey
