@@ -149,19 +149,22 @@ func (d *Delta) readTombstones(ctx context.Context, q queryer, since int64) erro
 // pruneTombstones deletes the removed keys recorded before cutoff and
 // moves the pruned horizon up to the newest generation deleted, so that a
 // reader older than that reads everything again instead of missing a
-// removal. The call log's upkeep calls it (through PruneCalls).
+// removal. The call log's upkeep calls it (through PruneCalls); it takes
+// the write lock only when there is something to prune.
 func (s *Store) pruneTombstones(ctx context.Context, cutoff time.Time) error {
 	if err := s.writable(); err != nil {
 		return err
 	}
+	var newest *int64
+	if err := s.conn().QueryRowContext(ctx, `SELECT max(gen) FROM tombstones WHERE at < ?`, cutoff.Unix()).Scan(&newest); err != nil {
+		return fmt.Errorf("%s: prune removed keys: %w", s.path, err)
+	}
+	if newest == nil {
+		return nil
+	}
+	// The horizon moves with the deletion, in one transaction: a reader
+	// never sees the keys gone and the horizon behind.
 	return s.InTx(ctx, SourceCLI, func(tx *Tx) error {
-		var newest *int64
-		if err := tx.tx.QueryRowContext(ctx, `SELECT max(gen) FROM tombstones WHERE at < ?`, cutoff.Unix()).Scan(&newest); err != nil {
-			return fmt.Errorf("%s: prune removed keys: %w", s.path, err)
-		}
-		if newest == nil {
-			return nil
-		}
 		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM tombstones WHERE gen <= ?`, *newest); err != nil {
 			return fmt.Errorf("%s: prune removed keys: %w", s.path, err)
 		}
