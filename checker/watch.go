@@ -3,6 +3,7 @@ package checker
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	"flowgate/store"
@@ -32,11 +33,23 @@ func (c *Checker) Load(ctx context.Context, src Source) error {
 	if err != nil {
 		return fmt.Errorf("load settings: %w", err)
 	}
-	prev := c.snap.Swap(newSnapshot(s))
+	snap := newSnapshot(s)
+	prev := c.snap.Swap(snap)
 	c.metrics.loaded(prev != nil)
 	c.markChecked()
+	if workflows, tokens, links := snap.sizes(); workflows+tokens+links >= largeSettings {
+		// The rows read (and the previous snapshot) are garbage now, about
+		// as large as the snapshot: hand them back to the system at once
+		// rather than over the next minutes, so that the process's memory
+		// is close to what it holds.
+		debug.FreeOSMemory()
+	}
 	return nil
 }
+
+// largeSettings is the size of settings (workflows, token keys and links)
+// from which a full load returns its garbage to the system at once.
+const largeSettings = 100_000
 
 // Watch polls src every interval and applies the changes whenever the
 // generation differs from the loaded one, or the file was replaced (see
