@@ -252,7 +252,7 @@ func (c *Checker) verify(snap *snapshot, token string) model.Credential {
 	if !model.WellFormedToken(token) {
 		return invalid
 	}
-	e, ok := snap.tokens[model.HashToken(token)]
+	e, ok := snap.token(model.HashToken(token))
 	// The rule is model.TokenStatus's (expired from the expiry instant on;
 	// revoked tokens never enter the snapshot), compared here on the
 	// precomputed Unix nanoseconds: one integer comparison per decision,
@@ -260,7 +260,7 @@ func (c *Checker) verify(snap *snapshot, token string) model.Credential {
 	if !ok || e.expires != 0 && c.now().UnixNano() >= e.expires {
 		return invalid
 	}
-	return model.Credential{Kind: e.kind, UserID: e.userID, TokenID: e.id, Scope: e.scope}
+	return model.Credential{Kind: e.kind, UserID: e.userID(), TokenID: e.id(), Scope: e.scope}
 }
 
 // verifyLink turns a presented share link into a credential for its one
@@ -269,7 +269,7 @@ func (c *Checker) verifyLink(snap *snapshot, link string) model.Credential {
 	if !model.WellFormedLink(link) {
 		return invalid
 	}
-	e, ok := snap.links[model.HashToken(link)]
+	e, ok := snap.link(model.HashToken(link))
 	if !ok || c.now().UnixNano() >= e.expires {
 		return invalid
 	}

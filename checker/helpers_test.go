@@ -70,7 +70,13 @@ var workflowStates = []struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "flowgate.db")
+	return newFixtureAt(t, filepath.Join(t.TempDir(), "flowgate.db"))
+}
+
+// newFixtureAt is newFixture on the store at path, a SQLite file or the URL
+// of a migrated PostgreSQL database.
+func newFixtureAt(t testing.TB, path string) *fixture {
+	t.Helper()
 	s, err := store.Open(path)
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })

@@ -110,6 +110,15 @@ func (s *flakySource) ReadSnapshot(ctx context.Context) (store.Snapshot, error) 
 	return s.Store.ReadSnapshot(ctx)
 }
 
+func (s *flakySource) ReadDelta(ctx context.Context, since int64) (store.Delta, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fail {
+		return store.Delta{}, errors.New("disk on fire")
+	}
+	return s.Store.ReadDelta(ctx, since)
+}
+
 func (s *flakySource) setFail(v bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

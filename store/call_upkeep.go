@@ -69,7 +69,8 @@ func (u uses) mark(ctx context.Context, tx txHandle) error {
 // entirely), and returns how many rows went. It is bounded so that the
 // call log's writer, which calls it, is never held up for long: call it
 // again while it returns limit or more. Tokens' and links' last_used_at
-// live on their rows and are untouched.
+// live on their rows and are untouched. It also prunes the keys removed by
+// changes older than TombstoneRetention.
 func (s *Store) PruneCalls(ctx context.Context, cutoff time.Time, limit int) (int64, error) {
 	if err := s.writable(); err != nil {
 		return 0, err
@@ -84,6 +85,10 @@ func (s *Store) PruneCalls(ctx context.Context, cutoff time.Time, limit int) (in
 	}
 	if err != nil {
 		return 0, fmt.Errorf("%s: prune calls: %w", s.path, err)
+	}
+	// The keys removed by old changes go with the old calls (see ReadDelta).
+	if err := s.pruneTombstones(ctx, now().Add(-TombstoneRetention)); err != nil {
+		return 0, err
 	}
 	return res.RowsAffected()
 }

@@ -22,7 +22,9 @@ type TokenKey struct {
 	Kind      model.TokenKind
 	UserID    string
 	ExpiresAt *time.Time
-	Scope     model.Scope
+	// Scope is shared by every key of one read with the same scope (most
+	// tokens have one of a few), so it must be treated as read-only.
+	Scope *model.Scope
 }
 
 // LinkKey is what the checker needs to recognise a share link: its hash,
@@ -35,22 +37,38 @@ type LinkKey struct {
 	ExpiresAt time.Time
 }
 
+// tokenKeyColumns are what a TokenKey is read from; the previous hash is
+// NULL unless its overlap lasts past the first parameter (now).
+const tokenKeyColumns = `SELECT hash, id, kind, user_id, expires_at, workflows, files,
+	CASE WHEN previous_until > ? THEN previous_hash END, previous_until
+	FROM tokens WHERE revoked_at IS NULL`
+
 // listTokenKeys reads the keys of every unrevoked token, plus the previous
 // secret of each token whose rotation overlap has not ended at now.
 func listTokenKeys(ctx context.Context, q queryer, at time.Time) ([]TokenKey, error) {
-	rows, err := q.QueryContext(ctx, `SELECT hash, id, kind, user_id, expires_at, workflows, files,
-		CASE WHEN previous_until > ? THEN previous_hash END, previous_until
-		FROM tokens WHERE revoked_at IS NULL`, formatTime(at))
+	// Sizing the slice up front (like listWorkflows) spares copying a
+	// million keys again and again while it grows.
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM tokens`).Scan(&n); err != nil {
+		return nil, err
+	}
+	return readTokenKeys(ctx, q, make([]TokenKey, 0, n), tokenKeyColumns, formatTime(at))
+}
+
+// readTokenKeys appends to out the token keys a query of tokenKeyColumns
+// (and perhaps more conditions) returns.
+func readTokenKeys(ctx context.Context, q queryer, out []TokenKey, query string, args ...any) ([]TokenKey, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []TokenKey
+	scopes := scopeCache{}
 	for rows.Next() {
 		var k TokenKey
 		var hash, previous []byte
 		var expires, previousUntil sql.NullString
-		var workflows, files string
+		var workflows, files sql.RawBytes
 		if err := rows.Scan(&hash, &k.ID, &k.Kind, &k.UserID, &expires, &workflows, &files, &previous, &previousUntil); err != nil {
 			return nil, err
 		}
@@ -60,7 +78,7 @@ func listTokenKeys(ctx context.Context, q queryer, at time.Time) ([]TokenKey, er
 		if k.ExpiresAt, err = parseNullTime(expires); err != nil {
 			return nil, fmt.Errorf("token %s: %w", k.ID, err)
 		}
-		if k.Scope, err = decodeScope(workflows, files); err != nil {
+		if k.Scope, err = scopes.decode(workflows, files); err != nil {
 			return nil, fmt.Errorf("token %s: %w", k.ID, err)
 		}
 		out = append(out, k)
@@ -78,18 +96,41 @@ func listTokenKeys(ctx context.Context, q queryer, at time.Time) ([]TokenKey, er
 		if k.ExpiresAt == nil || until.Before(*k.ExpiresAt) {
 			old.ExpiresAt = &until
 		}
-		// The two keys share nothing mutable: a checker that edits one
-		// key's scope must not edit the other's.
-		old.Scope = model.Scope{Workflows: append([]string{}, k.Scope.Workflows...), Files: append([]string{}, k.Scope.Files...)}
 		out = append(out, old)
 	}
 	return out, rows.Err()
 }
 
+// scopeCache decodes each distinct pair of stored pattern lists once per
+// read: a million tokens with the default scope share one model.Scope
+// instead of carrying a million copies.
+type scopeCache map[[2]string]*model.Scope
+
+func (c scopeCache) decode(workflows, files []byte) (*model.Scope, error) {
+	if s, ok := c[[2]string{string(workflows), string(files)}]; ok {
+		return s, nil
+	}
+	w, f := string(workflows), string(files)
+	s, err := decodeScope(w, f)
+	if err != nil {
+		return nil, err
+	}
+	c[[2]string{w, f}] = &s
+	return &s, nil
+}
+
+// linkKeyColumns are what a LinkKey is read from: links neither revoked
+// nor expired at the first parameter (now).
+const linkKeyColumns = `SELECT hash, id, path, expires_at FROM links WHERE revoked_at IS NULL AND expires_at > ?`
+
 // listLinkKeys reads the keys of every link neither revoked nor expired at now.
 func listLinkKeys(ctx context.Context, q queryer, at time.Time) ([]LinkKey, error) {
-	rows, err := q.QueryContext(ctx, `SELECT hash, id, path, expires_at FROM links
-		WHERE revoked_at IS NULL AND expires_at > ? ORDER BY id`, formatTime(at))
+	return readLinkKeys(ctx, q, linkKeyColumns+` ORDER BY id`, formatTime(at))
+}
+
+// readLinkKeys reads the link keys a query of linkKeyColumns returns.
+func readLinkKeys(ctx context.Context, q queryer, query string, args ...any) ([]LinkKey, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -85,7 +85,7 @@ func TestMigrationFromVersion1KeepsEveryRowAndGivesTokensTheDefaultScope(t *test
 	assert.Equal(t, genBefore, snap.Generation, "migrating changes no setting, so checkers need not reload")
 	require.Len(t, snap.Tokens, 2, "the revoked token still has no key")
 	for _, k := range snap.Tokens {
-		assert.Equal(t, model.DefaultScope(), k.Scope)
+		assert.Equal(t, model.DefaultScope(), *k.Scope)
 	}
 	assert.Equal(t, model.TokenHash{}, snap.Tokens[0].Hash, "hashes are kept byte for byte")
 	assert.Empty(t, snap.Prefixes)

@@ -58,7 +58,7 @@ func TestCreateTokenStoresItsScopeAndDefaultsToEveryWorkflowNoFile(t *testing.T)
 		assert.Equal(t, model.DefaultScope(), byID[plain.ID])
 		assert.Equal(t, scoped, byID[tok.ID])
 		assert.Equal(t, none.Scope, byID[none.ID])
-		assert.Equal(t, scoped, keysOf(t, s, tok.ID)[0].Scope, "the checker gets the scope")
+		assert.Equal(t, scoped, *keysOf(t, s, tok.ID)[0].Scope, "the checker gets the scope")
 
 		for _, c := range []struct {
 			scope model.Scope
@@ -91,7 +91,7 @@ func TestSetTokenScopeBumpsGenerationAndIsInTheTrail(t *testing.T) {
 		after, err := s.Generation(ctx)
 		require.NoError(t, err)
 		assert.Greater(t, after, before, "checkers reload and apply the new scope")
-		assert.Equal(t, got.Scope, keysOf(t, s, tok.ID)[0].Scope)
+		assert.Equal(t, got.Scope, *keysOf(t, s, tok.ID)[0].Scope)
 
 		trail, err := s.HistoryOf(ctx, SubjectToken, tok.ID)
 		require.NoError(t, err)
@@ -157,9 +157,9 @@ func TestRotateTokenKeepsTheOldSecretUntilTheOverlapEnds(t *testing.T) {
 		keys := keysOf(t, s, tok.ID)
 		require.Len(t, keys, 2, "both secrets work during the overlap")
 		assert.Equal(t, TokenKey{Hash: model.HashToken(newSecret), ID: tok.ID, Kind: model.TokenUser, UserID: "u1",
-			ExpiresAt: &expires, Scope: scope}, keys[0])
+			ExpiresAt: &expires, Scope: &scope}, keys[0])
 		assert.Equal(t, TokenKey{Hash: model.HashToken(oldSecret), ID: tok.ID, Kind: model.TokenUser, UserID: "u1",
-			ExpiresAt: &overlapEnd, Scope: scope}, keys[1], "the old key expires when the overlap ends")
+			ExpiresAt: &overlapEnd, Scope: &scope}, keys[1], "the old key expires when the overlap ends")
 
 		listed, err := s.ListTokens(ctx)
 		require.NoError(t, err)

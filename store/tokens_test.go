@@ -168,8 +168,9 @@ func TestReadSnapshotHasWorkflowsAndOnlyUnrevokedTokenKeys(t *testing.T) {
 		require.Len(t, snap.Workflows, 1)
 		assert.Equal(t, "Send-Invoice", snap.Workflows[0].Name)
 		require.Len(t, snap.Tokens, 1)
+		defaultScope := model.DefaultScope()
 		assert.Equal(t, TokenKey{Hash: model.HashToken(secret), ID: kept.ID, Kind: model.TokenUser, UserID: "u1",
-			Scope: model.DefaultScope()}, snap.Tokens[0])
+			Scope: &defaultScope}, snap.Tokens[0])
 
 		// The snapshot's connection went back to the pool without its read
 		// transaction: a write right after succeeds.

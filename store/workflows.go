@@ -193,20 +193,7 @@ func listWorkflows(ctx context.Context, q queryer) ([]model.Workflow, error) {
 	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM workflows`).Scan(&n); err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+workflowColumns+` FROM workflows ORDER BY nocase(name)`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]model.Workflow, 0, n)
-	for rows.Next() {
-		w, err := scanWorkflow(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, w)
-	}
-	return out, rows.Err()
+	return readWorkflows(ctx, q, make([]model.Workflow, 0, n), `SELECT `+workflowColumns+` FROM workflows ORDER BY nocase(name)`)
 }
 
 func getWorkflow(ctx context.Context, q queryer, name string) (model.Workflow, error) {

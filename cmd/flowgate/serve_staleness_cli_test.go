@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"flowgate/checker"
 )
 
 // gatewayHealth fetches the health details from the gateway listener.
@@ -70,8 +72,10 @@ func TestServeFailsClosedWhenTheStoreStaysUnreadableAndRecoversByItself(t *testi
 func TestServeRefusesAMaxStalenessThatCannotWork(t *testing.T) {
 	db := tempDB(t)
 	mustRun(t, db, "add", "x")
+	floor := 2 * checker.PollInterval
 	for _, c := range []struct{ value, want string }{
-		{"400ms", "--max-staleness: 400ms is too short: the store is checked every 200ms, so use more than 400ms (the default is 5m0s)"},
+		{floor.String(), "--max-staleness: " + floor.String() + " is too short: the store is checked every " +
+			checker.PollInterval.String() + ", so use more than " + floor.String() + " (the default is 5m0s)"},
 		{"0s", "--max-staleness: 0s is too short"},
 		{"-5m", "--max-staleness: -5m0s is too short"},
 		{"soon", `invalid argument "soon" for "--max-staleness"`},
