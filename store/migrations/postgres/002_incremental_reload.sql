@@ -37,64 +37,30 @@ UPDATE meta SET pruned_generation = generation;
 -- The triggers run before each row is written: they stamp the new row
 -- with its transaction's generation (flowgate_tx_generation, taken under
 -- the lock on meta's row, so generations follow commit order) and record
--- the keys the old row held. One function per table.
+-- the keys the old row held.
 CREATE FUNCTION flowgate_tombstone(kind TEXT, key BYTEA, gen BIGINT) RETURNS void LANGUAGE sql AS $$
     INSERT INTO tombstones (kind, key, gen, at)
     SELECT kind, key, gen, CAST(extract(epoch FROM now()) AS BIGINT) WHERE key IS NOT NULL
 $$;
 
-CREATE FUNCTION flowgate_workflow_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One function for the four tables: the keys an old row held depend on its
+-- table (PL/pgSQL reads OLD's fields only in the branch that runs).
+CREATE FUNCTION flowgate_row_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     g BIGINT := flowgate_tx_generation();
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM flowgate_tombstone('workflow', convert_to(OLD.name, 'UTF8'), g);
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-        RETURN OLD;
-    END IF;
-    NEW.gen := g;
-    RETURN NEW;
-END
-$$;
-
-CREATE FUNCTION flowgate_token_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    g BIGINT := flowgate_tx_generation();
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM flowgate_tombstone('token', OLD.hash, g);
-        PERFORM flowgate_tombstone('token', OLD.previous_hash, g);
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-        RETURN OLD;
-    END IF;
-    NEW.gen := g;
-    RETURN NEW;
-END
-$$;
-
-CREATE FUNCTION flowgate_prefix_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    g BIGINT := flowgate_tx_generation();
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM flowgate_tombstone('prefix', convert_to(OLD.prefix, 'UTF8'), g);
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-        RETURN OLD;
-    END IF;
-    NEW.gen := g;
-    RETURN NEW;
-END
-$$;
-
-CREATE FUNCTION flowgate_link_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    g BIGINT := flowgate_tx_generation();
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM flowgate_tombstone('link', OLD.hash, g);
+        CASE TG_TABLE_NAME
+        WHEN 'workflows' THEN
+            PERFORM flowgate_tombstone('workflow', convert_to(OLD.name, 'UTF8'), g);
+        WHEN 'tokens' THEN
+            PERFORM flowgate_tombstone('token', OLD.hash, g);
+            PERFORM flowgate_tombstone('token', OLD.previous_hash, g);
+        WHEN 'links' THEN
+            PERFORM flowgate_tombstone('link', OLD.hash, g);
+        WHEN 'file_prefixes' THEN
+            PERFORM flowgate_tombstone('prefix', convert_to(OLD.prefix, 'UTF8'), g);
+        END CASE;
     END IF;
     IF TG_OP = 'DELETE' THEN
         RETURN OLD;
@@ -113,9 +79,9 @@ DROP TRIGGER links_insert_delete_generation ON links;
 DROP TRIGGER links_update_generation ON links;
 
 CREATE TRIGGER workflows_generation BEFORE INSERT OR UPDATE OR DELETE ON workflows
-    FOR EACH ROW EXECUTE FUNCTION flowgate_workflow_changed();
+    FOR EACH ROW EXECUTE FUNCTION flowgate_row_changed();
 CREATE TRIGGER tokens_insert_delete_generation BEFORE INSERT OR DELETE ON tokens
-    FOR EACH ROW EXECUTE FUNCTION flowgate_token_changed();
+    FOR EACH ROW EXECUTE FUNCTION flowgate_row_changed();
 -- As in step 1: moving last_used_at alone (the call log's bookkeeping) is
 -- not a change that decides requests.
 CREATE TRIGGER tokens_update_generation BEFORE UPDATE ON tokens
@@ -126,11 +92,11 @@ CREATE TRIGGER tokens_update_generation BEFORE UPDATE ON tokens
         OR OLD.workflows IS DISTINCT FROM NEW.workflows OR OLD.files IS DISTINCT FROM NEW.files
         OR OLD.previous_hash IS DISTINCT FROM NEW.previous_hash
         OR OLD.previous_until IS DISTINCT FROM NEW.previous_until)
-    EXECUTE FUNCTION flowgate_token_changed();
+    EXECUTE FUNCTION flowgate_row_changed();
 CREATE TRIGGER file_prefixes_generation BEFORE INSERT OR UPDATE OR DELETE ON file_prefixes
-    FOR EACH ROW EXECUTE FUNCTION flowgate_prefix_changed();
+    FOR EACH ROW EXECUTE FUNCTION flowgate_row_changed();
 CREATE TRIGGER links_insert_delete_generation BEFORE INSERT OR DELETE ON links
-    FOR EACH ROW EXECUTE FUNCTION flowgate_link_changed();
+    FOR EACH ROW EXECUTE FUNCTION flowgate_row_changed();
 CREATE TRIGGER links_update_generation
     BEFORE UPDATE OF id, name, path, hash, created_at, expires_at, revoked_at ON links
-    FOR EACH ROW EXECUTE FUNCTION flowgate_link_changed();
+    FOR EACH ROW EXECUTE FUNCTION flowgate_row_changed();
