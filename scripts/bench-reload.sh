@@ -14,7 +14,10 @@
 #           the user token's call gets 403 (then 200 again)
 #   revoke  `flowgate token revoke ID` of one of ROUNDS user tokens made
 #           for the run: that token's call gets 401
-# The poll's resolution is one curl, a few milliseconds.
+# The poll's resolution is one curl, a few milliseconds on an idle machine
+# (many more on a busy one: the line says which call saw the change). So
+# each line also gives, from serve's log, when the reload that applied the
+# change ended, counted from the change's write, and what it took.
 #
 # BACKEND=postgres keeps the settings in a fresh database on the PostgreSQL
 # server of $FLOWGATE_TEST_POSTGRES (a URL whose database may create
@@ -114,14 +117,38 @@ outcome() {
   curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $1" \
     "http://127.0.0.1:$listen/api/1.1/wf/bench-target"
 }
+# reloaded N: "AT TOOK" of serve's Nth "settings reloaded" log line: when
+# it was logged (ms since the epoch) and how long the reload took; it
+# waits for the line (the log is written every 100 ms).
+reloaded() {
+  local line deadline=$(($(ms) + 10000))
+  until line=$(grep '"msg":"settings reloaded"' "$work/serve.log" | sed -n "$1p") && [ -n "$line" ]; do
+    [ "$(ms)" -lt "$deadline" ] || { echo "no reload logged after the change" >&2; exit 1; }
+    sleep 0.05
+  done
+  echo "$(date -d "$(grep -o '"time":"[^"]*"' <<<"$line" | cut -d'"' -f4)" +%s%3N)" \
+    "$(grep -o '"took":"[^"]*"' <<<"$line" | cut -d'"' -f4)"
+}
+reloads=0
 # enforced WHAT SECRET STATUS: polls until the call gets STATUS and prints
-# the time since the change's command returned.
+# the time since the change's command returned, and which call saw the
+# change first (when the first one did, that time is what one call took:
+# on a busy machine, mostly starting curl). Then, from serve's log, when
+# its reload that applied the change ended, counted from the change's
+# write (its `at` in the change trail, taken inside the writing
+# transaction), and how long the reload itself took.
 enforced() {
-  local from=$(ms) deadline=$(($(ms) + 300000))
+  local from=$(ms) deadline=$(($(ms) + 300000)) calls=1 at took written
   until [ "$(outcome "$2")" = "$3" ]; do
     [ "$(ms)" -lt "$deadline" ] || { echo "$1: not enforced after 300 s"; tail -n 5 "$work/serve.log"; exit 1; }
+    calls=$((calls + 1))
   done
-  printf '%-22s enforced %5d ms after the command returned; %s\n' "$1" $(($(ms) - from)) "$(memory)"
+  local now=$(ms)
+  reloads=$((reloads + 1))
+  read -r at took <<<"$(reloaded "$reloads")"
+  written=$(date -d "$(query "SELECT max(at) FROM changes")" +%s%3N)
+  printf '%-17s enforced %4d ms after the command returned (call %d); reloaded %4d ms after the write (took %s); %s\n' \
+    "$1" $((now - from)) "$calls" $((at - written)) "$took" "$(memory)"
 }
 
 last=${secrets[$((rounds - 1))]}
@@ -134,5 +161,4 @@ for i in $(seq 0 $((rounds - 1))); do
   fg token revoke "${ids[$i]}" >/dev/null
   enforced "token revoke" "${secrets[$i]}" 401
 done
-grep -o '"msg":"settings reloaded"[^}]*"took":"[^"]*"' "$work/serve.log" | tail -n 3 | sed 's/^/log: /'
 echo "load average now $(cut -d' ' -f1-3 /proc/loadavg)"
