@@ -67,20 +67,13 @@ if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null || ! command -v 
 fi
 
 . scripts/lib.sh
+. scripts/bench-postgres.sh
 
 go build -o "$work/" ./cmd/flowgate ./scripts/bareauth ./scripts/bareproxy
 # BENCH_FLOWGATE: another flowgate binary to measure (an older build, say).
 [ -n "${BENCH_FLOWGATE:-}" ] && cp "$BENCH_FLOWGATE" "$work/flowgate"
 if [ "$backend" = postgres ]; then
-  # A database of its own, named after this run, dropped after the servers
-  # stop (lib.sh's cleanup stops them).
-  pg_name="fgbench_$$_$RANDOM"
-  pg_base=$FLOWGATE_TEST_POSTGRES
-  pg_admin() { psql "$pg_base" -X -q -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
-  pg_admin "CREATE DATABASE $pg_name"
-  trap 'cleanup; pg_admin "DROP DATABASE IF EXISTS $pg_name WITH (FORCE)" || true' EXIT
-  db=$(sed -E "s#^(postgres(ql)?://[^/]*)/[^?]*#\1/$pg_name#" <<<"$pg_base")
-  "$work/flowgate" --db "$db" migrate >/dev/null
+  bench_postgres_database
 else
   db="$work/flowgate.db"
 fi
