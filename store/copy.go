@@ -81,6 +81,14 @@ func Copy(ctx context.Context, from, to *Store, replace bool) (CopyResult, error
 	if err != nil {
 		return CopyResult{}, err
 	}
+	if to.dialect.backend == BackendPostgres {
+		// A bulk load leaves PostgreSQL without statistics on the new rows
+		// until autovacuum gets to them, and until then it reads every
+		// token to find the few a reload needs. Best effort: the copy is
+		// committed, and a role that does not own the tables is skipped
+		// with a notice.
+		to.conn().ExecContext(ctx, "ANALYZE "+strings.Join(tableNames(), ", ")+", tombstones")
+	}
 	return res, nil
 }
 
@@ -105,17 +113,11 @@ func (c copier) run(ctx context.Context, replace bool) (CopyResult, error) {
 	if len(held) > 0 && !replace {
 		return CopyResult{}, &TargetNotEmptyError{Location: c.target, Tables: held}
 	}
-	// PostgreSQL's triggers bump the one generation row once per row, and
-	// every bump leaves a row version that the next one scans past until
-	// the transaction ends: quadratic (100,000 workflows took 100 s). They
-	// are switched off for this transaction only, and what they do is done
-	// once at the end (see finishGeneration). SQLite's cost nothing.
-	var enableTriggers []string
-	if c.postgres {
-		if enableTriggers, err = c.disableTriggers(ctx); err != nil {
-			return CopyResult{}, err
-		}
-	} else {
+	// The target's triggers stay on, as for any write: they stamp every
+	// row with the copy's generation and record what --replace removes, so
+	// that running checkers apply the copy like any other change (and hear
+	// of it on PostgreSQL when it commits).
+	if !c.postgres {
 		restore, err := c.widenCache(ctx)
 		if err != nil {
 			return CopyResult{}, err
@@ -143,9 +145,6 @@ func (c copier) run(ctx context.Context, replace bool) (CopyResult, error) {
 		return CopyResult{}, fmt.Errorf("%s: %w", c.target, err)
 	}
 	if c.postgres {
-		if err := c.alterTriggers(ctx, enableTriggers); err != nil {
-			return CopyResult{}, err
-		}
 		if err := c.advanceIdentities(ctx); err != nil {
 			return CopyResult{}, err
 		}

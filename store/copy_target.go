@@ -2,27 +2,17 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // What a copy does to the target besides inserting rows: its generation,
-// PostgreSQL's triggers and identity counters, and the check that the two
-// stores are not one.
-
-// genColumn is the per-row generation stamp of the incremental reloads
-// (see bookkeepingColumns), where the schema has it.
-const genColumn = "gen"
+// PostgreSQL's identity counters, and the check that the two stores are
+// not one.
 
 // finishGeneration moves the target's generation to at least atLeast and
-// returns it. On PostgreSQL, whose triggers were off, it also does once
-// what they would have done for every row: stamps the rows with the new
-// generation, marks every older generation as needing a full reload
-// (the replaced rows left no tombstones), and notifies the listening
-// checkers, which hear it when the copy commits.
+// returns it. The triggers stamped the copied rows with the copy's
+// generation when they were inserted; a generation at least the source's
+// keeps a copied trail from naming generations the target gives again.
 func (c copier) finishGeneration(ctx context.Context, atLeast int64) (int64, error) {
 	cur, err := readGeneration(ctx, c.dst)
 	if err != nil {
@@ -34,30 +24,6 @@ func (c copier) finishGeneration(ctx context.Context, atLeast int64) (int64, err
 			return 0, fmt.Errorf("move the generation: %w", err)
 		}
 	}
-	if !c.postgres {
-		return gen, nil // SQLite's triggers did the rest, row by row
-	}
-	stamped, err := c.pgColumnTables(ctx, genColumn, tableNames())
-	if err != nil {
-		return 0, err
-	}
-	for _, t := range stamped {
-		if _, err := c.dst.ExecContext(ctx, "UPDATE "+t+" SET "+genColumn+" = ?", gen); err != nil {
-			return 0, fmt.Errorf("stamp table %s: %w", t, err)
-		}
-	}
-	pruned, err := c.pgColumnTables(ctx, "pruned_generation", []string{"meta"})
-	if err != nil {
-		return 0, err
-	}
-	if len(pruned) > 0 {
-		if _, err := c.dst.ExecContext(ctx, "UPDATE meta SET pruned_generation = ?", gen); err != nil {
-			return 0, fmt.Errorf("mark older generations for a full reload: %w", err)
-		}
-	}
-	if _, err := c.dst.ExecContext(ctx, "SELECT pg_notify(?, '')", notifyChannel); err != nil {
-		return 0, fmt.Errorf("notify the checkers: %w", err)
-	}
 	return gen, nil
 }
 
@@ -67,75 +33,6 @@ func tableNames() []string {
 		out[i] = t.name
 	}
 	return out
-}
-
-// pgColumnTables returns which of tables (in the store's schema) have the
-// column.
-func (c copier) pgColumnTables(ctx context.Context, column string, tables []string) ([]string, error) {
-	rows, err := c.dst.QueryContext(ctx, `SELECT table_name FROM information_schema.columns
-		WHERE table_schema = current_schema() AND column_name = ? AND table_name = ANY(?) ORDER BY table_name`, column, tables)
-	if err != nil {
-		return nil, fmt.Errorf("read the schema: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, fmt.Errorf("read the schema: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
-}
-
-// disableTriggers disables the enabled user triggers of the data tables,
-// for this transaction only, and returns the statements that enable them
-// again (a trigger an administrator had disabled stays so). PostgreSQL's
-// ALTER TABLE is transactional: a failed copy leaves them as they were,
-// and other sessions never see them off. It needs the owner of the
-// tables.
-func (c copier) disableTriggers(ctx context.Context) (enable []string, err error) {
-	rows, err := c.dst.QueryContext(ctx, `SELECT c.relname, g.tgname FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
-		WHERE NOT g.tgisinternal AND g.tgenabled <> 'D' AND c.relnamespace = current_schema()::regnamespace
-		AND c.relname = ANY(?) ORDER BY c.relname, g.tgname`, tableNames())
-	if err != nil {
-		return nil, fmt.Errorf("%s: read the triggers: %w", c.target, err)
-	}
-	var disable []string
-	for rows.Next() {
-		var table, trigger string
-		if err := rows.Scan(&table, &trigger); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("%s: read the triggers: %w", c.target, err)
-		}
-		alter := "ALTER TABLE " + pgx.Identifier{table}.Sanitize() + " %s TRIGGER " + pgx.Identifier{trigger}.Sanitize()
-		disable = append(disable, fmt.Sprintf(alter, "DISABLE"))
-		enable = append(enable, fmt.Sprintf(alter, "ENABLE"))
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: read the triggers: %w", c.target, err)
-	}
-	if err := c.alterTriggers(ctx, disable); err != nil {
-		return nil, err
-	}
-	return enable, nil
-}
-
-// alterTriggers runs ALTER TABLE statements on triggers, naming the role
-// needed when the user lacks it.
-func (c copier) alterTriggers(ctx context.Context, alters []string) error {
-	for _, alter := range alters {
-		if _, err := c.dst.ExecContext(ctx, alter); err != nil {
-			var pgErr *pgconn.PgError
-			if errors.As(err, &pgErr) && pgErr.Code == "42501" {
-				return fmt.Errorf("%s: copying into PostgreSQL switches flowgate's triggers off for the copy, which only the owner of its tables can (the role that ran `flowgate migrate`): %v; nothing was copied", c.target, pgErr.Message)
-			}
-			return fmt.Errorf("%s: %s: %w", c.target, alter, err)
-		}
-	}
-	return nil
 }
 
 // advanceIdentities moves PostgreSQL's identity counters past the ids the
