@@ -199,7 +199,7 @@ func openPostgres(raw string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Store{path: shown, dialect: postgresDialect, db: db, pgConfig: cfg}, nil
+	return &Store{path: shown, dialect: postgresDialect, db: db, pgConfig: cfg, pgSchema: v.version}, nil
 }
 
 // postgresSchema is what a database's flowgate_schema row says.
