@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -248,6 +249,9 @@ func (c copier) copyTable(ctx context.Context, t dataTable) error {
 			return flush()
 		}
 		for i := range r.cells {
+			if err := c.holdable(t, i, &r.cells[i]); err != nil {
+				return err
+			}
 			args = append(args, r.cells[i].value())
 		}
 		if len(args) == cap(args) {
@@ -256,6 +260,29 @@ func (c copier) copyTable(ctx context.Context, t dataTable) error {
 			}
 		}
 	}
+}
+
+// holdable refuses, in words, a text value that the target cannot hold: a
+// SQLite store written by an older flowgate may keep bytes PostgreSQL's
+// text refuses (invalid UTF-8 or a NUL byte, such as a path requested
+// before schema 3 in the call log), which would otherwise fail the copy
+// with only PostgreSQL's "invalid byte sequence".
+func (c copier) holdable(t dataTable, column int, v *cell) error {
+	if !c.postgres || v.kind != textCol || v.null || postgresDialect.canHold(v.s) {
+		return nil
+	}
+	return fmt.Errorf("copy table %s to %s: a row's %s holds %s, which PostgreSQL's text cannot store "+
+		"(invalid UTF-8 or a NUL byte); nothing was copied: correct or delete that row in the source first",
+		t.name, c.target, t.columns[column].name, quoteShort(v.s))
+}
+
+// quoteShort is s quoted, cut to its first 80 bytes when longer.
+func quoteShort(s string) string {
+	const most = 80
+	if len(s) > most {
+		return strconv.Quote(s[:most]) + "…"
+	}
+	return strconv.Quote(s)
 }
 
 // insertRows is an INSERT of n rows of t's columns.

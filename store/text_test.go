@@ -87,3 +87,21 @@ func TestAStoreThatImportedAnOddlyNamedFileCopiesIntoPostgres(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, dumpOf(t, src), dumpOf(t, pg))
 }
+
+// A SQLite store an older flowgate wrote may hold bytes PostgreSQL's text
+// refuses (the call log kept requested paths before schema 3): a copy into
+// PostgreSQL names the table, the column and the value, and writes nothing.
+func TestACopyIntoPostgresNamesTextItCannotHold(t *testing.T) {
+	src, path := openTemp(t)
+	require.NoError(t, src.RecordCalls(ctx, []Call{{At: copyEpoch, Workflow: "fine", Via: "proxy", Status: 404, Code: "not_found"}}))
+	_, err := rawDB(t, path).Exec(`UPDATE calls SET workflow = ?`, "scan\xff\x00me")
+	require.NoError(t, err)
+	loc := testBackends[1].fresh(t)
+	pg := openAt(t, loc)
+	before := dumpOf(t, pg)
+
+	_, err = Copy(ctx, src, pg, false)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `copy table calls to `+pg.Path()+`: a row's workflow holds "scan\xff\x00me", which PostgreSQL's text cannot store`)
+	assert.Equal(t, before, dumpOf(t, pg), "nothing was copied")
+}
