@@ -271,9 +271,9 @@ func (c copier) holdable(t dataTable, column int, v *cell) error {
 	if !c.postgres || v.kind != textCol || v.null || postgresDialect.canHold(v.s) {
 		return nil
 	}
-	return fmt.Errorf("copy table %s to %s: a row's %s holds %s, which PostgreSQL's text cannot store "+
+	return fmt.Errorf("a row's %s holds %s, which PostgreSQL's text cannot store "+
 		"(invalid UTF-8 or a NUL byte); nothing was copied: correct or delete that row in the source first",
-		t.name, c.target, t.columns[column].name, quoteShort(v.s))
+		t.columns[column].name, quoteShort(v.s))
 }
 
 // quoteShort is s quoted, cut to its first 80 bytes when longer.

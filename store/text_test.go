@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -102,6 +103,7 @@ func TestACopyIntoPostgresNamesTextItCannotHold(t *testing.T) {
 
 	_, err = Copy(ctx, src, pg, false)
 	require.Error(t, err)
+	assert.Equal(t, 1, strings.Count(err.Error(), "copy table"), err.Error())
 	assert.Contains(t, err.Error(), `copy table calls to `+pg.Path()+`: a row's workflow holds "scan\xff\x00me", which PostgreSQL's text cannot store`)
 	assert.Equal(t, before, dumpOf(t, pg), "nothing was copied")
 }
