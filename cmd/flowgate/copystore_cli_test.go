@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -80,7 +81,7 @@ func TestCopyStoreMovesAStoreToAnEmptyPostgresAndBackWithAnIdenticalExport(t *te
 
 	r := copyStore(t, "--from", file, "--to", pg)
 	require.Equal(t, 0, r.Code, r.Stderr)
-	assert.Equal(t, "created flowgate's schema (version 1) in "+shownPG+"\n"+
+	assert.Equal(t, "created flowgate's schema (version "+strconv.Itoa(store.PostgresSchemaVersion())+") in "+shownPG+"\n"+
 		"workflows 14, changes 33, tokens 5, file_prefixes 1, links 2, calls 12, waivers 2 copied from "+file+" to "+shownPG+
 		" (generation 30); dump verified identical\n", r.Stdout)
 
