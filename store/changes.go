@@ -153,7 +153,7 @@ func (t *Tx) recordSubject(ctx context.Context, at time.Time, sub subject, chang
 	for _, c := range changes {
 		_, err := t.tx.ExecContext(ctx, `INSERT INTO changes (at, subject_kind, subject_id, workflow_id, workflow,
 			field, old_value, new_value, source, detail, actor, os_user, generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			formatTime(at), sub.kind, sub.id, sub.workflowID, sub.workflow, c.Field, c.Old, c.New, t.source, t.tx.d.storable(t.Detail), t.actor, t.osUser, gen)
+			formatTime(at), sub.kind, sub.id, sub.workflowID, sub.workflow, c.Field, c.Old, c.New, t.source, storable(t.Detail), t.actor, t.osUser, gen)
 		if err != nil {
 			return fmt.Errorf("record change to %s %s: %w", sub.kind, sub.id, err)
 		}

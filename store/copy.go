@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -60,6 +61,11 @@ func Copy(ctx context.Context, from, to *Store, replace bool) (CopyResult, error
 	if err := to.writable(); err != nil {
 		return CopyResult{}, err
 	}
+	for _, s := range []*Store{from, to} {
+		if err := s.copyable(); err != nil {
+			return CopyResult{}, err
+		}
+	}
 	same, err := sameStore(ctx, from, to)
 	if err != nil {
 		return CopyResult{}, err
@@ -90,6 +96,17 @@ func Copy(ctx context.Context, from, to *Store, replace bool) (CopyResult, error
 		to.conn().ExecContext(ctx, "ANALYZE "+strings.Join(tableNames(), ", ")+", tombstones")
 	}
 	return res, nil
+}
+
+// copyable refuses a store at a schema newer than this binary's, which a
+// checker one release behind may use but a copy may not: the copy, and
+// the dump that verifies it, cover only the tables and columns this
+// binary knows, so what the newer schema adds would be silently left out.
+func (s *Store) copyable() error {
+	if latest := PostgresSchemaVersion(); s.pgSchema > latest {
+		return fmt.Errorf("database %s has schema version %d, newer than this flowgate's %d: a copy would leave out what the newer schema holds; copy with the newer flowgate", s.path, s.pgSchema, latest)
+	}
+	return nil
 }
 
 // copier is one copy in progress: the source's read transaction and the
@@ -231,6 +248,9 @@ func (c copier) copyTable(ctx context.Context, t dataTable) error {
 			return flush()
 		}
 		for i := range r.cells {
+			if err := c.holdable(t, i, &r.cells[i]); err != nil {
+				return err
+			}
 			args = append(args, r.cells[i].value())
 		}
 		if len(args) == cap(args) {
@@ -239,6 +259,29 @@ func (c copier) copyTable(ctx context.Context, t dataTable) error {
 			}
 		}
 	}
+}
+
+// holdable refuses, in words, a text value that the target cannot hold: a
+// SQLite store written by an older flowgate may keep bytes PostgreSQL's
+// text refuses (invalid UTF-8 or a NUL byte, such as a path requested
+// before schema 3 in the call log), which would otherwise fail the copy
+// with only PostgreSQL's "invalid byte sequence".
+func (c copier) holdable(t dataTable, column int, v *cell) error {
+	if !c.postgres || v.kind != textCol || v.null || postgresDialect.canHold(v.s) {
+		return nil
+	}
+	return fmt.Errorf("a row's %s holds %s, which PostgreSQL's text cannot store "+
+		"(invalid UTF-8 or a NUL byte); nothing was copied: correct or delete that row in the source first",
+		t.columns[column].name, quoteShort(v.s))
+}
+
+// quoteShort is s quoted, cut to its first 80 bytes when longer.
+func quoteShort(s string) string {
+	const most = 80
+	if len(s) > most {
+		return strconv.Quote(s[:most]) + "…"
+	}
+	return strconv.Quote(s)
 }
 
 // insertRows is an INSERT of n rows of t's columns.

@@ -183,12 +183,14 @@ func noRowHolds(q any, values ...string) bool {
 	return ok && !h.spelling().canHold(values...)
 }
 
-// storable is text fit for a column of this backend: unchanged when the
-// backend can hold it, else with its NUL bytes, control characters and
-// invalid UTF-8 written as Go escapes (\x00, \xff), for text that is
-// only informative, such as the file an import read.
-func (d *dialect) storable(s string) string {
-	if d.canHold(s) {
+// storable is text fit for a column of either backend: unchanged when
+// PostgreSQL can hold it, else with its NUL bytes, control characters and
+// invalid UTF-8 written as Go escapes (\x00, \xff), for text that is only
+// informative, such as the file an import read. SQLite could keep the raw
+// bytes, but both backends store the same text, so that a SQLite store
+// can always be copied into PostgreSQL and the trail reads alike on both.
+func storable(s string) string {
+	if postgresDialect.canHold(s) {
 		return s
 	}
 	q := strconv.QuoteToGraphic(s)

@@ -60,6 +60,14 @@ func TestRedactHidesEveryPasswordOfAURL(t *testing.T) {
 		{"postgres://fg:s3cret@db.internal/flowgate?password=s3cret", "postgres://fg:xxxxx@db.internal/flowgate?password=xxxxx"},
 		{"postgres://fg:p%40ss%2Fword@db.internal/flowgate", "postgres://fg:xxxxx@db.internal/flowgate"},
 		{"POSTGRES://fg:s3cret@db.internal/flowgate", "postgres://fg:xxxxx@db.internal/flowgate"},
+		// Pairs url.ParseQuery drops, which must still be hidden.
+		{"postgres://fg@db.internal/flowgate?sslmode=bogus&password=s3cret%zz", "postgres://fg@db.internal/flowgate?sslmode=bogus&password=xxxxx"},
+		{"postgres://fg@db.internal/flowgate?password=s3cret;x&connect_timeout=1", "postgres://fg@db.internal/flowgate?password=xxxxx&connect_timeout=1"},
+		{"postgres://fg@db.internal/flowgate?pass%zzword=s3cret", "postgres://fg@db.internal/flowgate?pass%zzword=xxxxx"},
+		// Other spellings and secrets.
+		{"postgres://fg@db.internal/flowgate?pass%77ord=s3cret", "postgres://fg@db.internal/flowgate?pass%77ord=xxxxx"},
+		{"postgres://fg@db.internal/flowgate?PASSWORD=s3cret", "postgres://fg@db.internal/flowgate?PASSWORD=xxxxx"},
+		{"postgres://fg@db.internal/flowgate?sslkey=/k.pem&sslpassword=s3cret", "postgres://fg@db.internal/flowgate?sslkey=/k.pem&sslpassword=xxxxx"},
 	} {
 		assert.Equal(t, c.want, Redact(c.in), c.in)
 	}

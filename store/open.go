@@ -28,6 +28,10 @@ type Store struct {
 	// pgConfig is how to reach a PostgreSQL store, for the listener's
 	// connection of its own; nil for SQLite.
 	pgConfig *pgx.ConnConfig
+	// pgSchema is the schema version a PostgreSQL store was at when
+	// opened, which may be newer than this binary's (see postgresSchema);
+	// 0 for SQLite, which never opens a newer file.
+	pgSchema int
 
 	// mu guards the fields below, which ReopenIfReplaced swaps when the
 	// file at path is replaced by another (a restored backup).

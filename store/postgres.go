@@ -85,11 +85,45 @@ func Redact(location string) string {
 	if err != nil || !strings.HasPrefix(rest, "//") {
 		return notShown
 	}
-	if q := u.Query(); q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
+	u.RawQuery = redactQuery(u.RawQuery)
 	return u.Redacted()
+}
+
+// secretParams are the URL parameters that carry a secret: the password,
+// and the passphrase of an encrypted client key.
+var secretParams = []string{"password", "sslpassword"}
+
+// redactQuery replaces the value of every secret parameter of a raw query
+// with xxxxx, leaving the rest as written. It reads the pairs itself, not
+// through url.ParseQuery, which drops a pair it cannot decode (a bad
+// %-escape, a ';') and so would leave exactly those passwords shown. A key
+// that cannot be decoded, or names a secret in any case, has its value
+// hidden: failing closed costs only a less helpful message.
+func redactQuery(raw string) string {
+	if raw == "" {
+		return raw
+	}
+	pairs := strings.Split(raw, "&")
+	for i, pair := range pairs {
+		rawKey, _, hasValue := strings.Cut(pair, "=")
+		key, err := url.QueryUnescape(rawKey)
+		if !hasValue || (err == nil && !isSecretParam(key)) {
+			continue
+		}
+		pairs[i] = rawKey + "=xxxxx"
+	}
+	return strings.Join(pairs, "&")
+}
+
+// isSecretParam reports whether a URL parameter's name is one of
+// secretParams, in any case.
+func isSecretParam(key string) bool {
+	for _, secret := range secretParams {
+		if strings.EqualFold(key, secret) {
+			return true
+		}
+	}
+	return false
 }
 
 // urlLabel names a database URL in an error: "database URL" and the URL
@@ -165,7 +199,7 @@ func openPostgres(raw string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Store{path: shown, dialect: postgresDialect, db: db, pgConfig: cfg}, nil
+	return &Store{path: shown, dialect: postgresDialect, db: db, pgConfig: cfg, pgSchema: v.version}, nil
 }
 
 // postgresSchema is what a database's flowgate_schema row says.

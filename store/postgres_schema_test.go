@@ -174,3 +174,32 @@ func TestMigrateIsIdempotentAndConcurrentRunsAgreeOnOneSchema(t *testing.T) {
 	assert.Equal(t, [2]int{PostgresSchemaVersion(), PostgresSchemaVersion()}, [2]int{from, to})
 	assert.Equal(t, before, dumpPostgres(t, raw), "migrating an up-to-date database changes nothing")
 }
+
+// A database one schema ahead stays usable by this binary (steps are
+// additive for one version), but not by a copy, which would leave out what
+// the newer schema holds and still verify: copy-store refuses it as a
+// source and as a target, and writes nothing.
+func TestACopyRefusesADatabaseAtANewerSchema(t *testing.T) {
+	latest := PostgresSchemaVersion()
+	newer := freshPostgres(t)
+	ahead := openAt(t, newer)
+	_, err := ahead.CreateWorkflow(ctx, model.NewWorkflow("kept"), SourceCLI)
+	require.NoError(t, err)
+	require.NoError(t, ahead.Close())
+	setSchemaVersion(t, newer, latest+1, latest)
+	ahead = openAt(t, newer)
+	before := dumpPostgres(t, rawDB(t, newer))
+
+	file, _ := openTemp(t)
+	_, err = Copy(ctx, ahead, file, false)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fmt.Sprintf("has schema version %d, newer than this flowgate's %d", latest+1, latest))
+	_, err = Copy(ctx, richSource(t), ahead, true)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "newer than this flowgate's")
+
+	assert.Equal(t, before, dumpPostgres(t, rawDB(t, newer)), "the newer database was left untouched")
+	snap, err := file.ReadSnapshot(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, snap.Workflows, "nothing was copied into the file")
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -53,23 +54,56 @@ func TestLookingUpTextNoRowCanHoldFindsNothingOnEveryBackend(t *testing.T) {
 }
 
 // The file an import read goes into the trail's detail as it is named,
-// and a file name may be any bytes: PostgreSQL keeps what it cannot hold
-// escaped instead of refusing the import.
+// and a file name may be any bytes: what PostgreSQL cannot hold is kept
+// escaped, on both backends alike, instead of refusing the import.
 func TestAnImportFromAFileNamedInAnyBytesIsRecorded(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *Store, loc string) {
-		err := s.InTx(ctx, SourceImport, func(tx *Tx) error {
-			tx.Detail = "/tmp/caf\xe9\x00.json"
-			_, err := tx.CreateWorkflow(ctx, model.NewWorkflow("imported"))
-			return err
-		})
-		require.NoError(t, err)
+		importFromOddlyNamedFile(t, s)
 		hist, err := s.History(ctx, "imported")
 		require.NoError(t, err)
 		require.Len(t, hist, 1)
-		if IsURL(loc) {
-			assert.Equal(t, `/tmp/caf\xe9\x00.json`, hist[0].Detail)
-		} else {
-			assert.Equal(t, "/tmp/caf\xe9\x00.json", hist[0].Detail, "SQLite keeps the bytes as they were")
-		}
+		assert.Equal(t, `/tmp/caf\xe9\x00.json`, hist[0].Detail)
 	})
+}
+
+// importFromOddlyNamedFile creates workflow "imported" as an import of a
+// file whose name PostgreSQL's text cannot hold.
+func importFromOddlyNamedFile(t *testing.T, s *Store) {
+	t.Helper()
+	err := s.InTx(ctx, SourceImport, func(tx *Tx) error {
+		tx.Detail = "/tmp/caf\xe9\x00.json"
+		_, err := tx.CreateWorkflow(ctx, model.NewWorkflow("imported"))
+		return err
+	})
+	require.NoError(t, err)
+}
+
+// A SQLite store whose trail names such a file moves into PostgreSQL like
+// any other (it once failed: invalid byte sequence for encoding "UTF8").
+func TestAStoreThatImportedAnOddlyNamedFileCopiesIntoPostgres(t *testing.T) {
+	src, _ := openTemp(t)
+	importFromOddlyNamedFile(t, src)
+	pg := openAt(t, testBackends[1].fresh(t))
+	_, err := Copy(ctx, src, pg, false)
+	require.NoError(t, err)
+	assert.Equal(t, dumpOf(t, src), dumpOf(t, pg))
+}
+
+// A SQLite store an older flowgate wrote may hold bytes PostgreSQL's text
+// refuses (the call log kept requested paths before schema 3): a copy into
+// PostgreSQL names the table, the column and the value, and writes nothing.
+func TestACopyIntoPostgresNamesTextItCannotHold(t *testing.T) {
+	src, path := openTemp(t)
+	require.NoError(t, src.RecordCalls(ctx, []Call{{At: copyEpoch, Workflow: "fine", Via: "proxy", Status: 404, Code: "not_found"}}))
+	_, err := rawDB(t, path).Exec(`UPDATE calls SET workflow = ?`, "scan\xff\x00me")
+	require.NoError(t, err)
+	loc := testBackends[1].fresh(t)
+	pg := openAt(t, loc)
+	before := dumpOf(t, pg)
+
+	_, err = Copy(ctx, src, pg, false)
+	require.Error(t, err)
+	assert.Equal(t, 1, strings.Count(err.Error(), "copy table"), err.Error())
+	assert.Contains(t, err.Error(), `copy table calls to `+pg.Path()+`: a row's workflow holds "scan\xff\x00me", which PostgreSQL's text cannot store`)
+	assert.Equal(t, before, dumpOf(t, pg), "nothing was copied")
 }

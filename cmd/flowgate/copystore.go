@@ -31,7 +31,9 @@ func addCopyStore(root *cobra.Command) {
 			"The source must exist and is only read. A SQLite target that does not exist is created (mode\n" +
 			"0600). A PostgreSQL target with no flowgate schema at all gets the current one, as `flowgate\n" +
 			"migrate` would (and the output says so); one at an older schema is refused: upgrade it with\n" +
-			"`flowgate migrate` first. Copying into PostgreSQL needs the role that owns flowgate's tables.\n" +
+			"`flowgate migrate` first, and one at a newer schema than this flowgate's, as source or target,\n" +
+			"is refused: copy with the newer flowgate. Copying into PostgreSQL needs the role that owns\n" +
+			"flowgate's tables.\n" +
 			"Checkers on the target reload by themselves.\n\n" +
 			"Keep passwords out of URLs (PGPASSFILE or PGPASSWORD); any password in a URL is shown as xxxxx.",
 		Args: noArgs,
