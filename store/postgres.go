@@ -223,6 +223,10 @@ func (s postgresSchema) usable(shown string) error {
 		return fmt.Errorf("database %s has schema version %d and this flowgate needs %d: upgrade it with `flowgate migrate --db URL` (checkers one release behind keep working)", shown, s.version, latest)
 	case s.oldestReader > latest:
 		return fmt.Errorf("database %s has schema version %d, which needs flowgate schema %d or later, but this flowgate only knows up to %d: upgrade flowgate; the database was left untouched", shown, s.version, s.oldestReader, latest)
+	case s.version > latest+1:
+		// Steps are additive for one version only: a binary one step
+		// behind keeps working while a fleet is rolled, not further.
+		return fmt.Errorf("database %s has schema version %d but this flowgate only knows up to %d: upgrade flowgate; the database was left untouched", shown, s.version, latest)
 	}
 	return nil
 }

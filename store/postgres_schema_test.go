@@ -70,6 +70,15 @@ func TestAPostgresDatabaseTooNewForThisBinaryIsRefusedAndLeftUntouched(t *testin
 	assertRefusedUntouched(t, url, openers, fmt.Sprintf("only knows up to %d: upgrade flowgate; the database was left untouched", latest))
 }
 
+// Two steps ahead is refused even when the database claims older binaries
+// can read it: steps are additive for one version only.
+func TestAPostgresDatabaseTwoStepsNewerIsRefusedWhateverItClaims(t *testing.T) {
+	url := freshPostgres(t)
+	latest := PostgresSchemaVersion()
+	setSchemaVersion(t, url, latest+2, 1)
+	assertRefusedUntouched(t, url, openers, fmt.Sprintf("has schema version %d but this flowgate only knows up to %d: upgrade flowgate", latest+2, latest))
+}
+
 // useEverything reads and writes through every kind of query a checker
 // and the commands run, so that each is prepared on the store's
 // connections.
