@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -38,14 +39,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 		code = exit.code
 	}
 	if msg := err.Error(); msg != "" {
-		fmt.Fprintln(stderr, "flowgate: "+oneLine.Replace(msg))
+		fmt.Fprintln(stderr, "flowgate: "+oneLine(msg))
 	}
 	return code
 }
 
-// oneLine joins a multi-line error (pgx lists each address it tried on an
-// indented line of its own) into the one line scripts expect.
-var oneLine = strings.NewReplacer("\n\t", " ", "\n", " ")
+// oneLine joins a multi-line error (pgx lists each attempt on an indented
+// line of its own) into the one line scripts expect, leaving out a line
+// that repeats an earlier one (with sslmode=prefer pgx tries every address
+// twice, with and without TLS, and fails the same way).
+func oneLine(msg string) string {
+	lines := strings.Split(msg, "\n")
+	kept := lines[:0]
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" && !slices.Contains(kept, l) {
+			kept = append(kept, l)
+		}
+	}
+	return strings.Join(kept, " ")
+}
 
 // osActor is the operating-system user running the command, as the change
 // trail keeps it (os_user, and by unless --by or $FLOWGATE_USER say
