@@ -146,9 +146,9 @@ func (t *Tx) record(ctx context.Context, at time.Time, id int64, workflow string
 // with the generation the transaction's writes so far have produced: it
 // must be called after the write it records.
 func (t *Tx) recordSubject(ctx context.Context, at time.Time, sub subject, changes ...model.FieldChange) error {
-	var gen int64
-	if err := t.tx.QueryRowContext(ctx, "SELECT generation FROM meta").Scan(&gen); err != nil {
-		return fmt.Errorf("record change to %s %s: read generation: %w", sub.kind, sub.id, err)
+	gen, err := readGeneration(ctx, t.tx)
+	if err != nil {
+		return fmt.Errorf("record change to %s %s: %w", sub.kind, sub.id, err)
 	}
 	for _, c := range changes {
 		_, err := t.tx.ExecContext(ctx, `INSERT INTO changes (at, subject_kind, subject_id, workflow_id, workflow,

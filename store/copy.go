@@ -192,14 +192,6 @@ func (c copier) widenCache(ctx context.Context) (restore func(), err error) {
 	return func() { c.dst.ExecContext(context.Background(), fmt.Sprintf("PRAGMA cache_size = %d", was)) }, nil
 }
 
-func readGeneration(ctx context.Context, q queryer) (int64, error) {
-	var g int64
-	if err := q.QueryRowContext(ctx, "SELECT generation FROM meta").Scan(&g); err != nil {
-		return 0, fmt.Errorf("read generation: %w", err)
-	}
-	return g, nil
-}
-
 // heldRows counts the rows of each data table of the target that has any.
 func (c copier) heldRows(ctx context.Context) ([]TableCount, error) {
 	var held []TableCount

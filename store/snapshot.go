@@ -26,10 +26,10 @@ type Snapshot struct {
 func (s *Store) ReadSnapshot(ctx context.Context) (Snapshot, error) {
 	var snap Snapshot
 	err := s.readTx(ctx, "read snapshot", func(q queryer) error {
-		if err := q.QueryRowContext(ctx, "SELECT generation FROM meta").Scan(&snap.Generation); err != nil {
-			return fmt.Errorf("read generation: %w", err)
-		}
 		var err error
+		if snap.Generation, err = readGeneration(ctx, q); err != nil {
+			return err
+		}
 		if snap.Workflows, err = listWorkflows(ctx, q); err != nil {
 			return fmt.Errorf("list workflows: %w", err)
 		}

@@ -87,9 +87,20 @@ func (s *Store) write(ctx context.Context, fn func(tx *Tx) error) error {
 // checker and the editor notice edits made elsewhere without re-reading
 // everything.
 func (s *Store) Generation(ctx context.Context) (int64, error) {
+	g, err := readGeneration(ctx, s.conn())
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", s.path, err)
+	}
+	return g, nil
+}
+
+// readGeneration reads the generation through q: the pool, a write
+// transaction (after its writes: the generation they produced) or a read
+// transaction (the generation of what it sees).
+func readGeneration(ctx context.Context, q queryer) (int64, error) {
 	var g int64
-	if err := s.conn().QueryRowContext(ctx, "SELECT generation FROM meta").Scan(&g); err != nil {
-		return 0, fmt.Errorf("%s: read generation: %w", s.path, err)
+	if err := q.QueryRowContext(ctx, "SELECT generation FROM meta").Scan(&g); err != nil {
+		return 0, fmt.Errorf("read generation: %w", err)
 	}
 	return g, nil
 }
